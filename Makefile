@@ -1,0 +1,80 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup demo test test-browser lint format openapi messages bench check chromium serve worker migrate demo-data clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+	@mkdir -p var
+
+# Debian's Chromium for Playwright (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+migrate: setup
+	$(MANAGE) migrate --noinput
+
+demo-data: migrate
+	$(MANAGE) geo_load
+	$(MANAGE) demo_load
+
+demo: demo-data
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) demo_logins
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(MANAGE) db_worker >> var/worker.log 2>&1 & \
+	  OCOP_DEMO=1 $(BIN)/granian --interface wsgi --workers 1 --blocking-threads 4 \
+	    --host $(HOST) --port $(PORT) \
+	    --static-path-route /static --static-path-mount var/static \
+	    ocop.config.wsgi:application
+
+serve: setup
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: setup
+	$(MANAGE) db_worker
+
+test: setup chromium
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-browser: setup chromium
+	$(BIN)/python -m pytest -q -m browser tests/browser
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: setup
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+openapi: setup
+	$(MANAGE) export_openapi docs/openapi.json
+
+messages: setup
+	cd src/ocop && ../../$(MANAGE) makemessages -l vi -l en --no-obsolete --no-location --ignore 'tests/*'
+	cd src/ocop && ../../$(MANAGE) compilemessages
+
+bench: setup
+	$(BIN)/python bench/verify.py
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,12 @@
+"""Mount each app's router. Add a line here when an app gains an api.py."""
+
+from django.utils.module_loading import import_string
+
+ROUTERS = [
+    # (prefix, dotted path to a ninja Router)
+]
+
+
+def mount(api) -> None:
+    for prefix, dotted in ROUTERS:
+        api.add_router(prefix, import_string(dotted))

@@ -1,0 +1,57 @@
+import contextvars
+import uuid
+
+from django.utils.functional import SimpleLazyObject
+
+from ocop.core import actors
+
+current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "current_request_id", default=""
+)
+
+
+class RequestIdMiddleware:
+    """Tags each request with an ID (kept in audit entries) and attaches a lazy `request.actor`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        rid = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request.request_id = rid
+        token = current_request_id.set(rid)
+        request.actor = SimpleLazyObject(lambda: actors.actor_for_request(request))
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class DomainErrorMiddleware:
+    """Render a DomainError escaping an HTML view as a page with its status and message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.shortcuts import render
+
+        from ocop.core.errors import DomainError, NotAuthenticated
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotAuthenticated):
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return render(
+            request,
+            "errors/problem.html",
+            {"error": exception, "title": exception.title, "detail": exception.detail},
+            status=exception.status,
+        )
