@@ -4,6 +4,11 @@ from django.utils.module_loading import import_string
 
 ROUTERS = [
     # (prefix, dotted path to a ninja Router)
+    ("/geo", "ocop.geo.api.router"),
+    ("/accounts", "ocop.accounts.api.router"),
+    ("/producers", "ocop.producers.api.router"),
+    ("/products", "ocop.products.api.router"),
+    ("/criteria", "ocop.criteria.api.router"),
 ]
 
 
