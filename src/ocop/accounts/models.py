@@ -1,5 +1,7 @@
 """Users, their time-bound role memberships scoped to units, and API tokens."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -12,6 +14,7 @@ from ocop.accounts.constants import Role
 class User(AbstractUser):
     """A person who logs in. What they may do comes from their Memberships, not from flags."""
 
+    public_id = models.UUIDField(_("mã công khai"), default=uuid.uuid4, unique=True, editable=False)
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     title = models.CharField(_("chức vụ"), max_length=150, blank=True)
@@ -20,6 +23,8 @@ class User(AbstractUser):
         _("ngôn ngữ"), max_length=5, choices=settings.LANGUAGES, default="vi"
     )
     is_demo = models.BooleanField(_("dữ liệu trình diễn"), default=False)
+    # Accent-free "full name username email" for search (core.text.fold), kept by the services.
+    name_search = models.CharField(max_length=500, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("người dùng")
@@ -36,6 +41,7 @@ class Membership(models.Model):
     linked to producers in the producers app (ProducerRepresentative), not here.
     """
 
+    public_id = models.UUIDField(_("mã công khai"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         User, verbose_name=_("người dùng"), on_delete=models.CASCADE, related_name="memberships"
     )
@@ -83,6 +89,7 @@ class Membership(models.Model):
 class ApiToken(models.Model):
     """A bearer token for integrations. Only its SHA-256 is stored; the key is shown once."""
 
+    public_id = models.UUIDField(_("mã công khai"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("tên"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)

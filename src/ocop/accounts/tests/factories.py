@@ -5,6 +5,7 @@ import factory
 from ocop.accounts.constants import Role
 from ocop.accounts.models import Membership, User
 from ocop.core.actors import actor_for_user
+from ocop.core.text import fold
 
 TEST_PASSWORD = "Mat-khau-thu-nghiem-2026"
 
@@ -17,6 +18,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"Người dùng {n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+    name_search = factory.LazyAttribute(lambda o: fold(f"{o.full_name} {o.username} {o.email}"))
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
