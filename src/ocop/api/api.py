@@ -1,17 +1,26 @@
 """The composition root of the JSON API: one NinjaAPI under /api/v1, each app's router mounted.
 
-Every operation requires authentication (session with CSRF, or a bearer token) unless it is in
-PUBLIC_OPERATIONS; errors are RFC 9457 problem+json with a stable code.
+Every operation requires authentication (session with CSRF, or a bearer token) unless it passes
+`auth=None` explicitly; errors are RFC 9457 problem+json with a stable code, in Vietnamese unless
+the request asks for English (Accept-Language, applied by LocaleMiddleware).
 """
 
-from django.http import HttpRequest
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from ocop.api.auth import default_auth
+from ocop.api.auth import CsrfFailed, default_auth
+from ocop.api.problems import csrf_problem, status_problem, unavailable_problem
 from ocop.core.errors import DomainError
 from ocop.core.problem import from_domain_error, problem_response
+
+logger = logging.getLogger("ocop.api")
 
 api = NinjaAPI(
     title="OCOP API",
@@ -41,31 +50,45 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError):
     ]
     return problem_response(
         code="core.validation_failed",
-        title="Dữ liệu không hợp lệ",
+        title=_("Dữ liệu không hợp lệ"),
         status=422,
-        detail="Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra các trường được nêu.",
+        detail=_("Dữ liệu gửi lên không hợp lệ. Vui lòng kiểm tra các trường được nêu."),
         errors=errors,
     )
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError):
-    return problem_response(
-        code="core.not_authenticated",
-        title="Chưa đăng nhập",
-        status=401,
-        detail="Cần đăng nhập hoặc mã truy cập API hợp lệ.",
-    )
+    return status_problem(request, 401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return status_problem(request, 404)
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _django_permission_denied(request: HttpRequest, exc: DjangoPermissionDenied):
+    return status_problem(request, 403)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError):
-    return problem_response(
-        code=f"http.{exc.status_code}",
-        title="Lỗi yêu cầu",
-        status=exc.status_code,
-        detail=str(exc),
-    )
+    if isinstance(exc, CsrfFailed):
+        return csrf_problem()
+    return status_problem(request, exc.status_code)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception):
+    """Log the exception with its traceback; answer without internals."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.error(
+            "Database unavailable during %s %s", request.method, request.path, exc_info=exc
+        )
+        return unavailable_problem(request)
+    logger.error("Unexpected error during %s %s", request.method, request.path, exc_info=exc)
+    return status_problem(request, 500)
 
 
 from ocop.api import routers  # noqa: E402  (mounts every app's router)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs' assets from static files (the CSP allows no CDN)
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     "ocop.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "ocop.api.problems.ApiProblemMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -58,6 +60,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "ocop.core.access.AccessMiddleware",
     "ocop.core.middleware.DomainErrorMiddleware",
+    "ocop.api.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "ocop.config.urls"
@@ -135,6 +138,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("OCOP_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("OCOP_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("OCOP_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("OCOP_HSTS_PRELOAD", True)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
