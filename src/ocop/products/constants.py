@@ -26,3 +26,27 @@ class ProductDocumentKind(models.TextChoices):
     STORY = "story", _("Câu chuyện sản phẩm")
     TRADEMARK = "trademark", _("Sở hữu trí tuệ / nhãn hiệu")
     OTHER = "other", _("Tài liệu khác")
+
+
+# Technical cap on free-text fields (not a legal number): keeps forms, API and exports bounded.
+TEXT_MAX_LENGTH = 10_000
+
+# Fields a product edit may change. Producer, cycle step, status and code have their own services.
+EDITABLE_FIELDS = (
+    "name",
+    "product_set",
+    "registered_on",
+    "description",
+    "story",
+    "raw_material_area",
+    "packaging",
+    "label_text",
+    "base_standard",
+    "gtin",
+    "is_key_product",
+    "is_traditional",
+)
+TEXT_FIELDS = ("description", "story", "raw_material_area", "label_text")
+LINE_FIELDS = ("name", "packaging", "base_standard")
+
+WARNING_DUPLICATE_NAME = "products.duplicate_name"

@@ -1,9 +1,12 @@
 """Products, their versioned classification (sector → group → product set), images, documents."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ocop.core import clock
 from ocop.core.models import PublicIdModel
 from ocop.products.constants import CycleStep, ProductDocumentKind, ProductStatus
 
@@ -26,7 +29,9 @@ class Classification(models.Model):
 
 
 class Sector(models.Model):
-    classification = models.ForeignKey(Classification, on_delete=models.PROTECT, related_name="sectors")
+    classification = models.ForeignKey(
+        Classification, on_delete=models.PROTECT, related_name="sectors"
+    )
     code = models.CharField(_("mã"), max_length=10)
     name_vi = models.CharField(_("tên"), max_length=200)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=200)
@@ -51,6 +56,9 @@ class ProductGroup(models.Model):
 
     class Meta:
         ordering = ["sector", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["sector", "code"], name="uniq_product_group_code")
+        ]
         verbose_name = _("nhóm")
         verbose_name_plural = _("nhóm")
 
@@ -90,6 +98,7 @@ class Product(PublicIdModel):
 
     `province`/`commune` are denormalised from the producer so scopes are one indexed filter.
     `code` is the human product code, assigned once at recognition and never recomputed.
+    `registered_on` is the registration date: it decides which classification was in force.
     """
 
     producer = models.ForeignKey(
@@ -115,8 +124,11 @@ class Product(PublicIdModel):
     raw_material_area = models.TextField(_("vùng nguyên liệu"), blank=True)
     packaging = models.CharField(_("quy cách đóng gói"), max_length=255, blank=True)
     label_text = models.TextField(_("nội dung nhãn"), blank=True)
-    base_standard = models.CharField(_("tiêu chuẩn cơ sở (TCCS) công bố"), max_length=100, blank=True)
+    base_standard = models.CharField(
+        _("tiêu chuẩn cơ sở (TCCS) công bố"), max_length=100, blank=True
+    )
     gtin = models.CharField(_("mã GTIN"), max_length=14, blank=True)
+    registered_on = models.DateField(_("ngày đăng ký"), default=clock.today, db_index=True)
     cycle_step = models.CharField(
         _("bước chu trình"), max_length=20, choices=CycleStep.choices, default=CycleStep.IDEA
     )
@@ -141,6 +153,9 @@ class Product(PublicIdModel):
 
 
 class ProductImage(models.Model):
+    """A product photo; `is_registered_design` marks the packaging submitted for evaluation."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
     file = models.FileField(_("ảnh"), max_length=255)
     caption = models.CharField(_("chú thích"), max_length=255, blank=True)
@@ -152,11 +167,17 @@ class ProductImage(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("ảnh sản phẩm")
+        verbose_name_plural = _("ảnh sản phẩm")
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name
 
 
 class ProductDocument(models.Model):
     """A product document (TCCS, test report, label …), versioned: a new upload replaces."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("loại tài liệu"), max_length=20, choices=ProductDocumentKind.choices)
     title = models.CharField(_("tiêu đề"), max_length=255)
