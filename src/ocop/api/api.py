@@ -33,12 +33,10 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError):
     return from_domain_error(exc)
 
 
-@api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError):
     errors = [
         {
@@ -57,29 +55,24 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError):
     )
 
 
-@api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError):
     return status_problem(request, 401)
 
 
-@api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404):
     return status_problem(request, 404)
 
 
-@api.exception_handler(DjangoPermissionDenied)
 def _django_permission_denied(request: HttpRequest, exc: DjangoPermissionDenied):
     return status_problem(request, 403)
 
 
-@api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError):
     if isinstance(exc, CsrfFailed):
         return csrf_problem()
     return status_problem(request, exc.status_code)
 
 
-@api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception):
     """Log the exception with its traceback; answer without internals."""
     if isinstance(exc, OperationalError | InterfaceError):
@@ -90,6 +83,25 @@ def _unexpected(request: HttpRequest, exc: Exception):
     logger.error("Unexpected error during %s %s", request.method, request.path, exc_info=exc)
     return status_problem(request, 500)
 
+
+HANDLERS = [
+    (DomainError, _domain_error),
+    (NinjaValidationError, _validation_error),
+    (AuthenticationError, _auth_error),
+    (Http404, _not_found),
+    (DjangoPermissionDenied, _django_permission_denied),
+    (HttpError, _http_error),
+    (Exception, _unexpected),
+]
+
+
+def install_problem_handlers(target: NinjaAPI) -> None:
+    """Render every error of `target` as problem+json (also used by test-only APIs)."""
+    for exc_class, handler in HANDLERS:
+        target.add_exception_handler(exc_class, handler)
+
+
+install_problem_handlers(api)
 
 from ocop.api import routers  # noqa: E402  (mounts every app's router)
 

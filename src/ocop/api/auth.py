@@ -3,7 +3,8 @@
 from django.conf import settings
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
-from ninja.utils import check_csrf
+from django.http import HttpResponseForbidden
+from django.middleware.csrf import CsrfViewMiddleware
 
 from ocop.core.actors import actor_for_user
 
@@ -16,6 +17,20 @@ class CsrfFailed(HttpError):
 
     def __init__(self) -> None:
         super().__init__(403, "CSRF check failed")
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    """Django's CSRF check without rendering the HTML failure page (the API answers problem+json)."""
+
+    def _reject(self, request, reason):
+        return HttpResponseForbidden(reason)
+
+
+def csrf_failed(request) -> bool:
+    check = _CsrfCheck(lambda r: None)
+    request.csrf_processing_done = False
+    check.process_request(request)
+    return check.process_view(request, None, (), {}) is not None
 
 
 def bearer_token(request) -> str | None:
@@ -66,7 +81,7 @@ class SessionAuth(APIKeyCookie):
         if not key:
             return None
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False):  # noqa: SIM102
-            if check_csrf(request):
+            if csrf_failed(request):
                 raise CsrfFailed()
         return key
 

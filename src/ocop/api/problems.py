@@ -50,6 +50,11 @@ STATUS_PROBLEMS = {
         _("Yêu cầu quá lớn"),
         _("Dữ liệu gửi lên vượt quá kích thước cho phép."),
     ),
+    429: (
+        "core.rate_limited",
+        _("Quá nhiều yêu cầu"),
+        _("Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau."),
+    ),
     500: (
         "core.internal_error",
         _("Lỗi hệ thống"),
