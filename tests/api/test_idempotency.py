@@ -156,7 +156,11 @@ def test_an_invalid_token_is_not_an_actor_and_records_nothing(db):
 def test_an_expired_record_no_longer_binds_its_key(client_for, user, settings):
     old = clock.now() - dt.timedelta(hours=settings.OCOP_IDEMPOTENCY_TTL_HOURS, minutes=1)
     IdempotencyRecordFactory(
-        actor_key=f"user:{user.pk}", key="k-1", fingerprint="f" * 64, created_at=old, status_code=201
+        actor_key=f"user:{user.pk}",
+        key="k-1",
+        fingerprint="f" * 64,
+        created_at=old,
+        status_code=201,
     )
 
     response = post(client_for, {"name": "a"})
@@ -251,9 +255,7 @@ def test_concurrent_duplicates_create_exactly_one_object():
         thread.join(timeout=60)
     responses = [result["response"] for _, result in runs]
 
-    originals = [
-        r for r in responses if r.status_code == 201 and "Idempotent-Replayed" not in r
-    ]
+    originals = [r for r in responses if r.status_code == 201 and "Idempotent-Replayed" not in r]
     assert len(originals) == 1
     assert {r.status_code for r in responses} <= {201, 409}
     assert created_count() == 1

@@ -1,10 +1,10 @@
 """API authentication: a bearer token (integrations) or the web session (with CSRF)."""
 
 from django.conf import settings
-from ninja.errors import HttpError
-from ninja.security import APIKeyCookie, HttpBearer
 from django.http import HttpResponseForbidden
 from django.middleware.csrf import CsrfViewMiddleware
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
 
 from ocop.core.actors import actor_for_user
 
