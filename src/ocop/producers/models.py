@@ -1,5 +1,7 @@
 """Producers (chủ thể OCOP): the economic subjects that own OCOP products."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +29,9 @@ class Producer(PublicIdModel):
         _("mã số thuế / số ĐKKD"), max_length=20, unique=True, null=True, blank=True
     )
     representative = models.CharField(_("người đại diện theo pháp luật"), max_length=150)
-    representative_title = models.CharField(_("chức danh người đại diện"), max_length=100, blank=True)
+    representative_title = models.CharField(
+        _("chức danh người đại diện"), max_length=100, blank=True
+    )
     province = models.ForeignKey(
         "geo.Province", verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+"
     )
@@ -51,9 +55,14 @@ class Producer(PublicIdModel):
     members_count = models.PositiveIntegerField(_("số thành viên"), null=True, blank=True)
     employees_count = models.PositiveIntegerField(_("số lao động"), null=True, blank=True)
     women_owned = models.BooleanField(_("do phụ nữ làm chủ"), default=False)
-    ethnic_minority_owned = models.BooleanField(_("do người dân tộc thiểu số làm chủ"), default=False)
+    ethnic_minority_owned = models.BooleanField(
+        _("do người dân tộc thiểu số làm chủ"), default=False
+    )
     status = models.CharField(
-        _("trạng thái"), max_length=12, choices=ProducerStatus.choices, default=ProducerStatus.ACTIVE
+        _("trạng thái"),
+        max_length=12,
+        choices=ProducerStatus.choices,
+        default=ProducerStatus.ACTIVE,
     )
     note = models.TextField(_("ghi chú"), blank=True)
     is_demo = models.BooleanField(_("dữ liệu trình diễn"), default=False)
@@ -82,10 +91,14 @@ class ProducerRepresentative(models.Model):
             models.UniqueConstraint(fields=["producer", "user"], name="uniq_producer_user")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.producer}"
+
 
 class Certification(models.Model):
     """A quality certification held by a producer (VietGAP, organic, HACCP, ISO 22000, …)."""
 
+    public_id = models.UUIDField(_("mã công khai"), default=uuid.uuid4, unique=True, editable=False)
     producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="certifications")
     kind = models.CharField(_("loại chứng nhận"), max_length=12, choices=CertificationKind.choices)
     kind_other = models.CharField(_("tên chứng nhận khác"), max_length=100, blank=True)
@@ -99,14 +112,26 @@ class Certification(models.Model):
         ordering = ["-valid_from", "id"]
         verbose_name = _("chứng nhận chất lượng")
         verbose_name_plural = _("chứng nhận chất lượng")
+        constraints = [
+            models.CheckConstraint(
+                name="certification_valid_to_after_from",
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
 
 class ProducerDocument(models.Model):
-    """A document of a producer (business registration, food-safety certificate …), versioned."""
+    """A document of a producer (business registration, food-safety certificate …), versioned.
 
+    A new upload may replace an earlier one of the same kind: it gets `version + 1` and points to
+    it through `replaces`; each document is replaced at most once, so versions form one chain.
+    """
+
+    public_id = models.UUIDField(_("mã công khai"), default=uuid.uuid4, unique=True, editable=False)
     producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("loại tài liệu"), max_length=32, choices=ProducerDocumentKind.choices)
     title = models.CharField(_("tiêu đề"), max_length=255)
@@ -128,6 +153,9 @@ class ProducerDocument(models.Model):
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("tài liệu chủ thể")
         verbose_name_plural = _("tài liệu chủ thể")
+        constraints = [
+            models.UniqueConstraint(fields=["replaces"], name="uniq_producer_document_replaces")
+        ]
 
     def __str__(self) -> str:
         return self.title
