@@ -6,14 +6,13 @@ from ocop.core.actor import Actor, Grant
 
 
 def actor_for_user(user) -> Actor:
+    """Grants come only from memberships in force today; a superuser also counts as admin."""
     today = clock.today()
-    grants = []
-    for m in user.memberships.all():
-        if m.valid_from and m.valid_from > today:
-            continue
-        if m.valid_to and m.valid_to < today:
-            continue
-        grants.append(Grant(role=m.role, province_id=m.province_id, commune_id=m.commune_id))
+    grants = [
+        Grant(role=m.role, province_id=m.province_id, commune_id=m.commune_id)
+        for m in user.memberships.all()
+        if m.is_active_on(today)
+    ]
     if user.is_superuser and not any(g.role == Role.ADMIN for g in grants):
         grants.append(Grant(role=Role.ADMIN))
     return Actor(

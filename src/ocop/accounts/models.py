@@ -85,6 +85,13 @@ class Membership(models.Model):
         unit = self.commune or self.province or "—"
         return f"{self.user} · {self.get_role_display()} · {unit}"
 
+    def is_active_on(self, day) -> bool:
+        """In force on `day` (both bounds inclusive; an empty bound is open)."""
+        return (self.valid_from is None or self.valid_from <= day) and not self.is_ended_on(day)
+
+    def is_ended_on(self, day) -> bool:
+        return self.valid_to is not None and self.valid_to < day
+
 
 class ApiToken(models.Model):
     """A bearer token for integrations. Only its SHA-256 is stored; the key is shown once."""
