@@ -21,12 +21,15 @@ class DomainError(Exception):
         code: str | None = None,
         status: int | None = None,
         errors: list[dict[str, Any]] | None = None,
+        extra: dict[str, Any] | None = None,
         **params: Any,
     ) -> None:
         self.code = code or self.code
         self.status = status or self.status
         self.params = params
         self.errors = errors or []
+        # Further JSON-ready members of the problem body (RFC 9457 extension members).
+        self.extra = extra or {}
         self._message = message if message is not None else self.message
         super().__init__(self.detail)
 

@@ -28,9 +28,18 @@ def problem_body(
 
 
 def problem_response(
-    *, code: str, title: str, status: int, detail: str, errors: list | None = None, headers=None
+    *,
+    code: str,
+    title: str,
+    status: int,
+    detail: str,
+    errors: list | None = None,
+    headers=None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    body = problem_body(code=code, title=title, status=status, detail=detail, errors=errors)
+    body = problem_body(
+        code=code, title=title, status=status, detail=detail, errors=errors, **(extra or {})
+    )
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
     )
@@ -50,4 +59,5 @@ def from_domain_error(exc: DomainError) -> HttpResponse:
         detail=exc.detail,
         errors=exc.errors,
         headers=headers,
+        extra=getattr(exc, "extra", None),
     )
