@@ -19,6 +19,8 @@ class Province(models.Model):
     division_type = models.CharField(_("loại đơn vị"), max_length=40)
     codename = models.CharField(max_length=100, blank=True)
     name_search = models.CharField(max_length=100, db_index=True, editable=False)
+    # Folded short name without the unit type ("binh dao"): what free-text addresses are matched on.
+    short_key = models.CharField(max_length=100, db_index=True, editable=False, default="")
     valid_from = models.DateField(_("hiệu lực từ"))
 
     class Meta:
@@ -41,6 +43,8 @@ class Commune(models.Model):
         Province, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="communes"
     )
     name_search = models.CharField(max_length=100, db_index=True, editable=False)
+    # Folded short name without the unit type ("binh dao"): what free-text addresses are matched on.
+    short_key = models.CharField(max_length=100, db_index=True, editable=False, default="")
     valid_from = models.DateField(_("hiệu lực từ"))
 
     class Meta:
@@ -57,7 +61,10 @@ class LegacyProvince(models.Model):
 
     code = models.CharField(_("mã cũ"), max_length=4, unique=True)
     name = models.CharField(_("tên"), max_length=100)
+    division_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True, default="")
     name_search = models.CharField(max_length=100, db_index=True, editable=False)
+    # Folded short name without the unit type ("binh dao"): what free-text addresses are matched on.
+    short_key = models.CharField(max_length=100, db_index=True, editable=False, default="")
     successor = models.ForeignKey(
         Province,
         verbose_name=_("tỉnh hiện nay"),
@@ -84,9 +91,21 @@ class LegacyDistrict(models.Model):
     name = models.CharField(_("tên"), max_length=100)
     division_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True)
     province = models.ForeignKey(
-        LegacyProvince, verbose_name=_("tỉnh cũ"), on_delete=models.PROTECT, related_name="districts"
+        LegacyProvince,
+        verbose_name=_("tỉnh cũ"),
+        on_delete=models.PROTECT,
+        related_name="districts",
+    )
+    successors = models.ManyToManyField(
+        "Commune",
+        verbose_name=_("các xã hiện nay"),
+        blank=True,
+        related_name="legacy_districts",
+        help_text=_("Các đơn vị cấp xã hiện nay có địa bàn thuộc huyện này."),
     )
     name_search = models.CharField(max_length=100, db_index=True, editable=False)
+    # Folded short name without the unit type ("binh dao"): what free-text addresses are matched on.
+    short_key = models.CharField(max_length=100, db_index=True, editable=False, default="")
     valid_to = models.DateField(_("hiệu lực đến"))
 
     class Meta:
@@ -105,7 +124,10 @@ class LegacyCommune(models.Model):
     name = models.CharField(_("tên"), max_length=100)
     division_type = models.CharField(_("loại đơn vị"), max_length=40, blank=True)
     district = models.ForeignKey(
-        LegacyDistrict, verbose_name=_("huyện cũ"), on_delete=models.PROTECT, related_name="communes"
+        LegacyDistrict,
+        verbose_name=_("huyện cũ"),
+        on_delete=models.PROTECT,
+        related_name="communes",
     )
     successor = models.ForeignKey(
         Commune,
@@ -115,7 +137,18 @@ class LegacyCommune(models.Model):
         on_delete=models.PROTECT,
         related_name="legacy_communes",
     )
+    # A commune split by the 2025 reform went into several current communes; `successor` is the one
+    # the official conversion names by default, `successors` lists them all (the default included).
+    successors = models.ManyToManyField(
+        Commune,
+        verbose_name=_("các xã hiện nay"),
+        blank=True,
+        related_name="legacy_parts",
+        help_text=_("Mọi đơn vị cấp xã hiện nay có một phần địa bàn của xã cũ này."),
+    )
     name_search = models.CharField(max_length=100, db_index=True, editable=False)
+    # Folded short name without the unit type ("binh dao"): what free-text addresses are matched on.
+    short_key = models.CharField(max_length=100, db_index=True, editable=False, default="")
     valid_to = models.DateField(_("hiệu lực đến"))
 
     class Meta:

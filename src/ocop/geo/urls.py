@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ocop.geo import views
 
 app_name = "geo"
-urlpatterns: list = []
+urlpatterns = [
+    path("communes/options", views.commune_options, name="commune_options"),
+]

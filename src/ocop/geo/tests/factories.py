@@ -5,6 +5,7 @@ import datetime as dt
 import factory
 
 from ocop.core.text import fold
+from ocop.geo import naming
 from ocop.geo.models import Commune, Province
 
 MAP_2025 = dt.date(2025, 7, 1)
@@ -20,6 +21,7 @@ class ProvinceFactory(factory.django.DjangoModelFactory):
     division_type = "tỉnh"
     codename = factory.LazyAttribute(lambda o: fold(o.name).replace(" ", "_"))
     name_search = factory.LazyAttribute(lambda o: fold(o.name))
+    short_key = factory.LazyAttribute(lambda o: naming.short_key(o.name, o.division_type))
     valid_from = MAP_2025
 
 
@@ -34,4 +36,5 @@ class CommuneFactory(factory.django.DjangoModelFactory):
     province = factory.SubFactory(ProvinceFactory)
     codename = factory.LazyAttribute(lambda o: fold(o.name).replace(" ", "_"))
     name_search = factory.LazyAttribute(lambda o: fold(o.name))
+    short_key = factory.LazyAttribute(lambda o: naming.short_key(o.name, o.division_type))
     valid_from = MAP_2025
