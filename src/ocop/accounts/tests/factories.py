@@ -1,13 +1,26 @@
-"""Users and memberships per role; `actor_for(user)` gives the Actor services expect."""
+"""Users and memberships per role; `actor_for(user)` gives the Actor services expect.
+
+`api_token_for(user)` gives (token, key) for bearer-token API tests.
+"""
+
+import functools
 
 import factory
+from django.contrib.auth.hashers import make_password
 
+from ocop.accounts import tokens
 from ocop.accounts.constants import Role
-from ocop.accounts.models import Membership, User
+from ocop.accounts.models import ApiToken, Membership, User
+from ocop.core import clock
 from ocop.core.actors import actor_for_user
 from ocop.core.text import fold
 
 TEST_PASSWORD = "Mat-khau-thu-nghiem-2026"
+
+
+@functools.cache
+def _hashed(raw: str) -> str:
+    return make_password(raw)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -19,7 +32,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Người dùng {n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
     name_search = factory.LazyAttribute(lambda o: fold(f"{o.full_name} {o.username} {o.email}"))
-    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):  # noqa: N805
+        """`UserFactory(password="...")` sets that password; hashes are reused (Argon2 is slow)."""
+        obj.password = _hashed(extracted or TEST_PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):  # noqa: N805
@@ -51,3 +68,25 @@ def user_with_role(role: str, province=None, commune=None, **user_kwargs) -> Use
 
 def actor_for(user):
     return actor_for_user(User.objects.prefetch_related("memberships").get(pk=user.pk))
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """Pass `key=` to know the key; by default a fresh one is made (and lost)."""
+
+    class Meta:
+        model = ApiToken
+
+    class Params:
+        key = factory.LazyFunction(tokens.new_key)
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Kết nối {n}")
+    prefix = factory.LazyAttribute(lambda o: o.key[: tokens.PREFIX_LEN])
+    key_hash = factory.LazyAttribute(lambda o: tokens.hash_key(o.key))
+    created_at = factory.LazyFunction(clock.now)
+
+
+def api_token_for(user, **kwargs) -> tuple[ApiToken, str]:
+    """A live API token of `user` and its key (kwargs: expires_at, revoked_at, name...)."""
+    key = tokens.new_key()
+    return ApiTokenFactory(user=user, key=key, **kwargs), key
