@@ -31,6 +31,7 @@ migrate: setup
 
 demo-data: migrate
 	$(MANAGE) geo_load
+	$(MANAGE) taxonomy_load
 	$(MANAGE) demo_load
 
 demo: demo-data
