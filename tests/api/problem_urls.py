@@ -56,7 +56,12 @@ def plain_boom(request):
     raise RuntimeError(SECRET)
 
 
+def plain_database_down(request):
+    raise OperationalError(SECRET)
+
+
 urlpatterns = [
+    path("api/v1/plain-database-down", plain_database_down),
     path("api/v1/plain-boom", plain_boom),
     path("api/v1/", api.urls),
     path("elsewhere/boom", access.public(plain_boom)),

@@ -146,6 +146,14 @@ def test_an_unreachable_database_is_a_503_problem_with_retry_after(client):
 
 
 @on_test_api
+def test_an_unreachable_database_outside_ninja_is_also_a_503_problem(client):
+    response = client.get("/api/v1/plain-database-down")
+
+    assert_problem(response, 503, "core.unavailable")
+    assert int(response["Retry-After"]) > 0
+
+
+@on_test_api
 def test_a_domain_error_keeps_its_code_and_message(client):
     body = assert_problem(client.get("/api/v1/domain-missing"), 404, "core.not_found")
 

@@ -9,7 +9,10 @@ the request asks for it: LocaleMiddleware activates the request language before 
 from __future__ import annotations
 
 import json
+import sys
 
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -112,6 +115,15 @@ def unavailable_problem(request: HttpRequest) -> HttpResponse:
     return status_problem(request, 503, headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)})
 
 
+def _remember_exception(sender, request=None, **kwargs) -> None:
+    """Keep the exception Django is turning into a 500, so an outage can answer 503 instead."""
+    if request is not None:
+        request._ocop_exception = sys.exc_info()[1]
+
+
+got_request_exception.connect(_remember_exception, dispatch_uid="ocop.api.problems")
+
+
 def _is_problem(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").startswith(CONTENT_TYPE)
 
@@ -138,7 +150,13 @@ class ApiProblemMiddleware:
         ):
             return response
         # Rewrite in place: headers set by inner middleware (CSP, X-Frame-Options, Allow) stay.
-        body = _status_body(request, response.status_code)
+        status = response.status_code
+        if status == 500 and isinstance(
+            getattr(request, "_ocop_exception", None), OperationalError | InterfaceError
+        ):
+            status = response.status_code = 503
+            response["Retry-After"] = str(RETRY_AFTER_UNAVAILABLE)
+        body = _status_body(request, status)
         response.content = json.dumps(body, ensure_ascii=False).encode()
         response["Content-Type"] = CONTENT_TYPE
         if response.has_header("Content-Length"):
