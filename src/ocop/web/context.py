@@ -52,7 +52,7 @@ NAV = (
     ),
     NavSpec("users", _("Người dùng"), ("accounts:user_list", "accounts:users"), USER_ADMIN_ROLES),
 )
-ACCOUNT_URL_NAMES = ("accounts:profile", "accounts:me", "accounts:account")
+ACCOUNT_URL_NAMES = ("accounts:account",)
 
 
 @dataclass(frozen=True)

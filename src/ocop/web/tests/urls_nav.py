@@ -29,7 +29,7 @@ urlpatterns = [
                     ("login/", "login"),
                     ("logout/", "logout"),
                     ("users/", "user_list"),
-                    ("me/", "profile"),
+                    ("me/", "account"),
                 ],
             )
         ),
