@@ -138,7 +138,7 @@ def producer_document_list(*, actor: Actor, producer: Producer) -> QuerySet[Prod
     replaced = ProducerDocument.objects.filter(replaces=OuterRef("pk"))
     return (
         ProducerDocument.objects.filter(producer=producer)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "replaces")
         .annotate(is_current=~Exists(replaced))
         .order_by("kind", "-version", "-id")
     )

@@ -25,6 +25,7 @@ from ocop.core.actors import actor_for_user
 from ocop.core.errors import ValidationFailed
 from ocop.core.files import check_upload, upload_path
 from ocop.core.text import fold
+from ocop.geo import selectors as geo_selectors
 from ocop.producers import policies
 from ocop.producers.constants import (
     CertificationKind,
@@ -97,7 +98,7 @@ STATUS_MOVES = {
     ProducerStatus.DISSOLVED: {ProducerStatus.ACTIVE},
 }
 DOCUMENT_AREA = "producers"
-Commune = Producer.commune.field.related_model  # geo.Commune, reached through our foreign key
+COMMUNE_CODE_MAX = 10
 
 
 # --- field cleaning ---------------------------------------------------------------------------
@@ -180,19 +181,17 @@ def _code_of(value: Any) -> str:
 
 
 def _find_commune(value: Any) -> Any:
-    if isinstance(value, Commune):
+    """A current commune given as itself or by its code; None when there is no such commune."""
+    if getattr(getattr(value, "_meta", None), "label_lower", "") == "geo.commune":
         return value
     code = _code_of(value)
-    if not code or len(code) > _max_length(Commune, "code"):
+    if not code or len(code) > COMMUNE_CODE_MAX:
         return None
-    return Commune.objects.select_related("province").filter(code=code).first()
+    return geo_selectors.commune_list().filter(code=code).first()
 
 
 def _address_resolve(address: str) -> Any:
-    # Imported here: geo's resolver is optional for every path that names a commune.
-    from ocop.geo.selectors import address_resolve
-
-    return address_resolve(address)
+    return geo_selectors.address_resolve(address)
 
 
 def _resolve_legacy(address: str, errors: ErrorCollector) -> tuple[Any, Any]:

@@ -238,6 +238,15 @@ def test_a_named_commune_wins_over_the_legacy_address(admin, commune, resolver):
     assert producer.legacy_address == OLD_ADDRESS
 
 
+def test_an_address_geo_cannot_place_is_refused_by_the_real_resolver(admin, commune):
+    before = counts()
+    with pytest.raises(ValidationFailed) as exc:
+        create(admin, None, legacy_address="thôn Không Có, xã Chưa Từng Có, huyện Ảo")
+    assert exc.value.errors[0]["loc"] == ["legacy_address"]
+    assert exc.value.errors[0]["code"] == "producers.address_not_resolved"
+    assert counts() == before
+
+
 def test_without_commune_or_legacy_address_the_commune_is_required(admin):
     with pytest.raises(ValidationFailed) as exc:
         create(admin, None)
