@@ -1,0 +1,20 @@
+"""Vietnamese unless the user picked another language with the switch.
+
+Django's LocaleMiddleware also follows the browser's Accept-Language, so an official whose browser
+is set to English would get the English interface without asking. This one reads only the
+language cookie that the switch (/i18n/setlang/) sets, and falls back to settings.LANGUAGE_CODE.
+Use it in place of django.middleware.locale.LocaleMiddleware.
+"""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
