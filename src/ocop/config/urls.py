@@ -15,6 +15,7 @@ urlpatterns = [
     path("geo/", include("ocop.geo.urls")),
     path("producers/", include("ocop.producers.urls")),
     path("products/", include("ocop.products.urls")),
+    path("criteria/", include("ocop.criteria.urls")),
     path("", include("ocop.web.urls")),
 ]
 
