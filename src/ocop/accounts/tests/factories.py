@@ -6,6 +6,7 @@
 import functools
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from ocop.accounts import tokens
@@ -18,8 +19,12 @@ from ocop.core.text import fold
 TEST_PASSWORD = "Mat-khau-thu-nghiem-2026"
 
 
-@functools.cache
 def _hashed(raw: str) -> str:
+    return _hashed_with(raw, settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _hashed_with(raw: str, hasher: str) -> str:
     return make_password(raw)
 
 
