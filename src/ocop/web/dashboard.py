@@ -6,10 +6,9 @@ shows more than the lists behind it. Each panel costs a fixed number of queries.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -17,33 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from ocop.accounts.constants import Role
 from ocop.core.actor import Actor
 from ocop.producers.constants import ProducerKind
+from ocop.producers.selectors import producer_list
 from ocop.products.constants import CycleStep
+from ocop.products.selectors import product_list
 from ocop.web import selectors
 from ocop.web.context import first_url
 
 LATEST = 5
 MINE = 10
-
-
-def _selector(module: str, name: str) -> Callable[..., QuerySet] | None:
-    """The app's selector, or None while that app has not shipped it yet."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
-    return getattr(mod, name, None)
-
-
-def producers_in_scope(actor: Actor) -> QuerySet | None:
-    selector = _selector("ocop.producers.selectors", "producer_list")
-    return None if selector is None else selector(actor=actor)
-
-
-def products_in_scope(actor: Actor) -> QuerySet | None:
-    selector = _selector("ocop.products.selectors", "product_list")
-    return None if selector is None else selector(actor=actor)
 
 
 @dataclass(frozen=True)
@@ -52,6 +32,7 @@ class Row:
     label: str
     count: int
     total: int
+    url: str | None = None
 
     @property
     def percent(self) -> int:
@@ -66,9 +47,8 @@ class Breakdown:
     total: int = 0
 
     @classmethod
-    def of(cls, qs: QuerySet | None, field_name: str, choices) -> Breakdown | None:
-        if qs is None:
-            return None
+    def of(cls, qs: QuerySet, field_name: str, choices, list_url: str | None = None) -> Breakdown:
+        """`list_url`: the list page filtering on `field_name` (rows link to `?field=value`)."""
         grouped = (
             qs.order_by()
             .prefetch_related(None)
@@ -77,11 +57,23 @@ class Breakdown:
         )
         counts = {g[field_name]: g["n"] for g in grouped}
         total = sum(counts.values())
-        rows = [Row(value, str(label), counts.get(value, 0), total) for value, label in choices]
+        rows = [
+            Row(
+                value,
+                str(label),
+                counts.get(value, 0),
+                total,
+                f"{list_url}?{urlencode({field_name: value})}" if list_url else None,
+            )
+            for value, label in choices
+        ]
         return cls(rows=rows, total=total)
 
     def count(self, key: str) -> int:
         return next((r.count for r in self.rows if r.key == key), 0)
+
+    def row_url(self, key: str) -> str | None:
+        return next((r.url for r in self.rows if r.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -92,24 +84,25 @@ class Tile:
     note: str = ""
 
 
-def _latest(qs: QuerySet | None, n: int) -> list[Any] | None:
-    return None if qs is None else list(qs.order_by("-updated_at", "-id")[:n])
+def _latest(qs: QuerySet, n: int) -> list[Any]:
+    return list(qs.order_by("-updated_at", "-id")[:n])
 
 
-def _tiles(by_kind: Breakdown | None, by_step: Breakdown | None) -> list[Tile]:
-    producers_url = first_url("producers:list", "producers:producer_list")
-    products_url = first_url("products:list", "products:product_list")
+def _tiles(by_kind: Breakdown, by_step: Breakdown, ctx: dict[str, Any]) -> list[Tile]:
+    products_url = ctx["products_url"]
     return [
-        Tile(_("Chủ thể OCOP"), by_kind.total if by_kind else None, producers_url),
-        Tile(_("Sản phẩm"), by_step.total if by_step else None, products_url),
+        Tile(_("Chủ thể OCOP"), by_kind.total, ctx["producers_url"]),
+        Tile(_("Sản phẩm"), by_step.total, products_url),
         Tile(
             _("Đang đánh giá, phân hạng"),
-            by_step.count(CycleStep.EVALUATION) if by_step else None,
+            by_step.count(CycleStep.EVALUATION),
+            by_step.row_url(CycleStep.EVALUATION),
             note=_("Bước 5 của chu trình"),
         ),
         Tile(
             _("Xúc tiến thương mại"),
-            by_step.count(CycleStep.PROMOTION) if by_step else None,
+            by_step.count(CycleStep.PROMOTION),
+            by_step.row_url(CycleStep.PROMOTION),
             note=_("Bước 6 của chu trình"),
         ),
     ]
@@ -130,12 +123,11 @@ def build(actor: Actor) -> dict[str, Any]:
     }
     ctx["show_lists"] = registry or ctx["producer"]
     if ctx["show_lists"]:
-        producers, products = producers_in_scope(actor), products_in_scope(actor)
-        ctx["available"] = producers is not None and products is not None
+        producers, products = producer_list(actor=actor), product_list(actor=actor)
     if registry:
-        by_kind = Breakdown.of(producers, "kind", ProducerKind.choices)
-        by_step = Breakdown.of(products, "cycle_step", CycleStep.choices)
-        ctx.update(by_kind=by_kind, by_step=by_step, tiles=_tiles(by_kind, by_step))
+        by_kind = Breakdown.of(producers, "kind", ProducerKind.choices, ctx["producers_url"])
+        by_step = Breakdown.of(products, "cycle_step", CycleStep.choices, ctx["products_url"])
+        ctx.update(by_kind=by_kind, by_step=by_step, tiles=_tiles(by_kind, by_step, ctx))
     if overseer:
         ctx["recent"] = selectors.recent_changes(actor=actor)
     elif registry:

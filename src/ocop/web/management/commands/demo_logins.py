@@ -12,7 +12,9 @@ class Command(BaseCommand):
         data = load_data()
         translation.activate("vi")
         self.stdout.write("")
-        self.stdout.write("Tài khoản trình diễn (mật khẩu chung / shared password: %s)" % data["password"])
+        self.stdout.write(
+            "Tài khoản trình diễn (mật khẩu chung / shared password: %s)" % data["password"]
+        )
         width = max(len(u["username"]) for u in data["users"])
         for user in data["users"]:
             role = Role(user["role"]).label
