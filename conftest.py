@@ -33,3 +33,26 @@ def other_commune(other_province):
     from ocop.geo.tests.factories import CommuneFactory
 
     return CommuneFactory(province=other_province)
+
+
+@pytest.fixture
+def _geography_committed(django_db_setup, django_db_blocker):
+    """Load the real map into the test database unless it is there (see `geography`)."""
+    from ocop.geo.loader import load_all
+    from ocop.geo.models import LegacyProvince, Province
+
+    with django_db_blocker.unblock():
+        if Province.objects.count() < 34 or LegacyProvince.objects.count() < 63:
+            load_all()
+
+
+@pytest.fixture
+def geography(_geography_committed, db):
+    """The real administrative map: 34 provinces, 3,321 communes and the legacy units.
+
+    Loaded once per test database and committed before the test's transaction opens, so later
+    tests find it in place; loaded again only when missing (a transactional test flushed the
+    tables). When the test's transaction is already open (a `django_db` mark, or `db` requested
+    before `geography`), a missing map is loaded inside it and rolled back with the test: request
+    `geography` first. Tests that use it must not assume empty geo tables.
+    """

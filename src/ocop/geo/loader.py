@@ -135,6 +135,8 @@ def _legacy_districts(
 ) -> dict[str, dict[str, Any]]:
     rows = {}
     for r in legacy:
+        if r["districtCode"] in rows:
+            continue
         name, dtype = _clean(r["district"]), _clean(r["districtType"]).lower()
         rows[r["districtCode"]] = {
             "name": name,
@@ -200,6 +202,8 @@ class _Conversion:
         }
         rows = {}
         for r in legacy:
+            if r["provinceCode"] in rows:
+                continue
             name = _clean(r["province"])
             dtype = "thành phố" if fold(name).startswith("thanh pho ") else "tỉnh"
             rows[r["provinceCode"]] = {

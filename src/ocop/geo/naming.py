@@ -8,6 +8,7 @@ apart names that fold alike ("Sơn Hà" / "Sơn Hạ", both in one province).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -49,7 +50,12 @@ _NAME_PREFIX = {"thanh pho trung uong": "thanh pho"}
 
 def words(text: str | None) -> list[str]:
     """Folded words, apostrophes dropped ("Ch'ơm" → "chom"), numbers without leading zeros."""
-    return [_number(fold(w)) for w in raw_words(text)]
+    return [_folded_word(w) for w in raw_words(text)]
+
+
+@functools.lru_cache(maxsize=65536)
+def _folded_word(word: str) -> str:
+    return _number(fold(word))
 
 
 def raw_words(text: str | None) -> list[str]:
