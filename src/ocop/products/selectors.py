@@ -282,7 +282,7 @@ def product_duplicate_count(
 
 def duplicate_warning(count: int, commune_name: str) -> ProductWarning:
     message = _(
-        "Xã %(commune)s đã có %(count)s sản phẩm cùng tên của chủ thể khác. Hãy kiểm tra để tránh "
+        "Tại %(commune)s đã có %(count)s sản phẩm cùng tên của chủ thể khác. Hãy kiểm tra để tránh "
         "đăng ký trùng lặp mà không nâng cao chất lượng, mẫu mã."
     ) % {"commune": commune_name, "count": count}
     return ProductWarning(code=WARNING_DUPLICATE_NAME, message=str(message), count=count)
