@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.core.access import access
-from ocop.core.errors import DomainError, ValidationFailed
+from ocop.core.errors import Conflict, InvalidTransition, ValidationFailed
 from ocop.products import policies, selectors, services
 from ocop.products.forms import (
     ProductCreateForm,
@@ -129,7 +129,7 @@ def _post_on_detail(request, public_id, form_class, form_key, call, success) -> 
             call(product, form.cleaned_data)
         except ValidationFailed as exc:
             apply_errors(form, exc)
-        except DomainError as exc:
+        except (Conflict, InvalidTransition) as exc:  # e.g. the product was retired meanwhile
             messages.error(request, exc.detail)
             return redirect("products:detail", public_id=product.public_id)
         else:

@@ -313,3 +313,12 @@ def test_times_are_emitted_in_local_time(officer_client, commune):
     product = ProductFactory(producer=ProducerFactory(commune=commune))
     body = officer_client.get(f"{BASE}/{product.public_id}").json()
     assert body["created_at"].endswith("+07:00")
+
+
+def test_a_replayed_create_with_the_same_idempotency_key_makes_one_product(officer_client, payload):
+    headers = {"HTTP_IDEMPOTENCY_KEY": "tao-san-pham-1"}
+    first = officer_client.post(BASE, payload, content_type="application/json", **headers)
+    second = officer_client.post(BASE, payload, content_type="application/json", **headers)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json()["public_id"] == second.json()["public_id"]
+    assert Product.objects.count() == 1

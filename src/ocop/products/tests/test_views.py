@@ -279,3 +279,18 @@ def test_a_producer_account_cannot_retire(client, commune):
     assert response.status_code == 403
     product.refresh_from_db()
     assert product.status == ProductStatus.ACTIVE
+
+
+def test_posting_to_a_retired_product_reports_the_conflict(officer, commune):
+    product = ProductFactory(
+        producer=ProducerFactory(commune=commune), status=ProductStatus.RETIRED
+    )
+    response = officer.post(
+        reverse("products:cycle_step", args=[product.public_id]),
+        {"cycle_step": "evaluation"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == _detail(product)
+    assert any("ngừng sản xuất" in str(m) for m in response.context["messages"])
+    product.refresh_from_db()
+    assert product.cycle_step == CycleStep.IDEA
