@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from ocop.geo import selectors
 from ocop.geo.address import AMBIGUOUS, EXACT, PARTIAL
@@ -14,7 +14,7 @@ router = Router(tags=["geo"])
 
 
 class ResolveQuery(Schema):
-    address: str
+    address: str = Field(..., max_length=500)
 
 
 @router.get(

@@ -94,8 +94,9 @@ def test_resolve_partial_names_the_current_province_and_its_communes(api_client)
     assert "20794" in [c["code"] for c in body["candidates"]]
 
 
-def test_resolve_without_an_address_is_a_validation_problem(api_client):
-    response = api_client.get("/api/v1/geo/resolve")
+@pytest.mark.parametrize("params", [{}, {"address": "x" * 501}])
+def test_resolve_without_a_sensible_address_is_a_validation_problem(api_client, params):
+    response = api_client.get("/api/v1/geo/resolve", params)
     assert response.status_code == 422
     assert response.json()["code"] == "core.validation_failed"
 
