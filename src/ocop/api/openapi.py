@@ -2,11 +2,14 @@
 
 import json
 
+from django.core.serializers.json import DjangoJSONEncoder
+
 from ocop.api.api import api
 
 
 def openapi_document() -> dict:
-    return api.get_openapi_schema()
+    """The schema as plain JSON data (string keys throughout, as served)."""
+    return json.loads(json.dumps(api.get_openapi_schema(), cls=DjangoJSONEncoder))
 
 
 def render_openapi() -> str:
