@@ -126,6 +126,17 @@ def can_grant_membership(actor: Actor, obj: Membership | None = None) -> bool:
     )
 
 
+def can_grant_membership_to(actor: Actor, obj: User) -> bool:
+    """Whether some role may be granted to this account at all (offers the "grant" page)."""
+    if is_admin(actor):
+        return True
+    return (
+        bool(managed_province_ids(actor))
+        and not _is_self(actor, obj)
+        and _only_grantable_roles_in_force(actor, obj)
+    )
+
+
 def can_end_membership(actor: Actor, obj: Membership) -> bool:
     if is_admin(actor):
         return True

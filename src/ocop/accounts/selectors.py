@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.accounts import policies
 from ocop.accounts.errors import invalid
 from ocop.accounts.models import ApiToken, Membership, User
-from ocop.core import clock
+from ocop.core import audit, clock
 from ocop.core.actor import Actor
 from ocop.core.errors import NotFound
 from ocop.core.models import AuditEvent
@@ -83,15 +83,10 @@ def user_history(*, actor: Actor, user: User) -> QuerySet[AuditEvent]:
     """Audit events of the account and of its memberships, newest first (bounded)."""
     if not policies.can_view_users(actor, user):
         raise NotFound()
-    membership_ids = [str(m.pk) for m in user.memberships.all()]
-    return (
-        AuditEvent.objects.select_related("actor_user")
-        .filter(
-            Q(object_type=User._meta.label_lower, object_id=str(user.pk))
-            | Q(object_type=Membership._meta.label_lower, object_id__in=membership_ids)
-        )
-        .order_by("-id")[:HISTORY_LIMIT]
-    )
+    events = audit.history(user)
+    for membership in user.memberships.all():
+        events = events | audit.history(membership)
+    return events.select_related("actor_user").order_by("-id")[:HISTORY_LIMIT]
 
 
 def account_get(*, actor: Actor) -> User:

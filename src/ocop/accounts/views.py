@@ -291,7 +291,8 @@ def user_detail(request, user_id):
         "memberships": memberships,
         "history": selectors.user_history(actor=actor, user=user),
         "can_manage": policies.can_manage_users(actor, user),
-        "can_grant": policies.can_grant_membership(actor),
+        "can_lock": policies.can_manage_users(actor, user) and user.pk != actor.user_id,
+        "can_grant": policies.can_grant_membership_to(actor, user),
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -353,6 +354,8 @@ def user_activate(request, user_id):
 @access(policies.can_grant_membership)
 def membership_grant(request, user_id):
     user = selectors.user_get(actor=request.actor, public_id=user_id)
+    if not policies.can_grant_membership_to(request.actor, user):
+        raise PermissionDenied()
     form = MembershipGrantForm(request.actor, request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

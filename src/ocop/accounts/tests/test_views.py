@@ -232,3 +232,12 @@ def test_a_province_officer_may_see_but_not_edit_a_peer(client, officer, provinc
     assert client.get(reverse("accounts:user_update", args=[peer.public_id])).status_code == 403
     response = client.post(reverse("accounts:user_deactivate", args=[peer.public_id]))
     assert response.status_code == 403
+
+
+def test_a_province_officer_is_not_offered_to_grant_roles_to_a_peer(client, officer, province):
+    peer = MembershipFactory(role=Role.PROVINCE_OFFICER, province=province).user
+    client.force_login(officer)
+    detail = client.get(reverse("accounts:user_detail", args=[peer.public_id]))
+    assert detail.context["can_grant"] is False
+    grant = client.get(reverse("accounts:membership_grant", args=[peer.public_id]))
+    assert grant.status_code == 403
