@@ -242,7 +242,6 @@ class MembershipGrantForm(_MembershipFields):
     def __init__(self, actor: Actor, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_membership_fields(actor)
-        self.fields["valid_from"].initial = None
 
 
 class UserCreateForm(_MembershipFields):

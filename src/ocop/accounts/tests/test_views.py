@@ -7,7 +7,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ocop.accounts.constants import Role
 from ocop.accounts.models import ApiToken, Membership, User
-from ocop.accounts.tests.factories import MembershipFactory, api_token_for, user_with_role
+from ocop.accounts.tests.factories import (
+    MembershipFactory,
+    UserFactory,
+    api_token_for,
+    user_with_role,
+)
 from ocop.core.access import declared_access
 from ocop.core.models import AuditEvent
 
@@ -241,3 +246,20 @@ def test_a_province_officer_is_not_offered_to_grant_roles_to_a_peer(client, offi
     assert detail.context["can_grant"] is False
     grant = client.get(reverse("accounts:membership_grant", args=[peer.public_id]))
     assert grant.status_code == 403
+
+
+def test_the_django_admin_shows_accounts_read_only(client, commune_officer):
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    page = client.get(f"/admin/accounts/user/{commune_officer.pk}/change/")
+    assert page.status_code == 200
+    assert commune_officer.password not in page.content.decode()
+    assert client.get("/admin/accounts/user/add/").status_code == 403
+    client.post(
+        "/admin/accounts/user/",
+        {"action": "deactivate_users", "_selected_action": [commune_officer.pk]},
+    )
+    commune_officer.refresh_from_db()
+    assert commune_officer.is_active is False
+    assert AuditEvent.objects.filter(action="accounts.user.deactivate").count() == 1
