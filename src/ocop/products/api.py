@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from ocop.core.access import require
 from ocop.core.errors import NotFound, ValidationFailed
-from ocop.products import selectors, services
+from ocop.products import policies, selectors, services
 from ocop.products.constants import CycleStep, ProductDocumentKind, ProductStatus
 from ocop.products.models import ProductSet
 from ocop.products.schemas import (
@@ -95,6 +96,8 @@ def product_set_list(request: HttpRequest, classification: str | None = None):
     summary="Danh sách sản phẩm trong phạm vi của người dùng",
 )
 def product_list(request: HttpRequest, filters: Query[ProductFilters]):
+    # Like the page's @access: roles without any registry scope are refused, not shown nothing.
+    require(request.actor, policies.can_list_products)
     data = filters.dict(exclude={"page", "page_size"})
     qs = selectors.product_list(actor=request.actor, **data)
     offset = (filters.page - 1) * filters.page_size

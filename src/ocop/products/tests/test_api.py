@@ -322,3 +322,9 @@ def test_a_replayed_create_with_the_same_idempotency_key_makes_one_product(offic
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.json()["public_id"] == second.json()["public_id"]
     assert Product.objects.count() == 1
+
+
+def test_council_members_are_refused_the_registry_list(client, province):
+    _login(client, Role.COUNCIL_MEMBER, province=province)
+    body = _problem(client.get(BASE), 403)
+    assert body["code"] == "core.permission_denied"
