@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ocop.accounts.constants import Role
 from ocop.core.actor import Actor
 from ocop.core.errors import DomainError
 from ocop.geo import selectors as geo_selectors
-from ocop.geo.forms import bind_unit_picker
 from ocop.producers.constants import (
     CertificationKind,
     ProducerDocumentKind,
@@ -42,6 +42,29 @@ def _provinces(actor: Actor) -> Any:
 def _home_province(actor: Actor) -> int | None:
     ids = actor.province_ids()
     return next(iter(ids)) if len(ids) == 1 else None
+
+
+def bind_unit_picker(form: forms.Form) -> None:
+    """Let `form.province` refill `form.commune` through htmx (geo's options view) and offer only
+    the communes of the chosen province, so validation accepts only those."""
+    commune = form["commune"]
+    form.fields["province"].widget.attrs.update(
+        {
+            "hx-get": reverse("geo:commune_options"),
+            "hx-target": f"#{commune.auto_id}",
+            "hx-trigger": "change",
+            "hx-swap": "innerHTML",
+        }
+    )
+    if form.is_bound:
+        chosen = form.data.get(form.add_prefix("province"))
+    else:
+        chosen = form.initial.get("province")
+    chosen = str(getattr(chosen, "pk", chosen) or "").strip()
+    communes = geo_selectors.commune_list(province_id=int(chosen)) if chosen.isdigit() else None
+    form.fields["commune"].queryset = (
+        communes if communes is not None else geo_selectors.commune_list().none()
+    )
 
 
 def _date_field(label: Any, *, required: bool) -> forms.DateField:
@@ -154,9 +177,11 @@ class ProducerForm(forms.Form):
             if len(communes) == 1:
                 initial["commune"] = next(iter(communes))
         super().__init__(data, initial=initial)
-        self.fields["province"].queryset = _provinces(actor)
+        # Every province is offered; the service refuses units outside the actor's jurisdiction.
+        self.fields["province"].queryset = geo_selectors.province_list()
         self.fields["province"].empty_label = _("— Chọn tỉnh —")
         bind_unit_picker(self)
+        self.fields["commune"].empty_label = _("— Chọn xã/phường —")
 
     def service_data(self, *, changed_only: bool) -> dict[str, Any]:
         """Cleaned values for the services; an empty commune leaves the location to the

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from ocop.core.access import require
 from ocop.core.actor import Actor
 from ocop.core.errors import NotFound
 from ocop.core.models import AuditEvent
@@ -52,7 +53,9 @@ def producer_list(
     status: str | None = None,
 ) -> QuerySet[Producer]:
     """Producers the actor may see, filtered; `q` matches the name without accents or the tax
-    code; `province`/`commune` are units or their codes. Province and commune are joined."""
+    code; `province`/`commune` are units or their codes. Province and commune are joined.
+    Roles that never see producers are refused (403) rather than shown an empty list."""
+    require(actor, policies.can_view_producer)
     qs = policies.scope_producers(actor, Producer.objects.select_related("province", "commune"))
     text = (q or "").strip()
     if text:

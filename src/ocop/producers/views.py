@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.core.access import access
-from ocop.core.errors import DomainError, NotFound, PermissionDenied
+from ocop.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from ocop.producers import policies, selectors, services
 from ocop.producers.forms import (
     CertificationForm,
@@ -27,6 +33,8 @@ from ocop.producers.forms import (
     apply_errors,
 )
 
+# Errors shown on the form (or as a message); permission errors propagate to the 403/404 page.
+FORM_ERRORS = (ValidationFailed, Conflict, InvalidTransition)
 PAGE_SIZE = 20
 DETAIL_HISTORY = 20
 HISTORY_LIMIT = 500
@@ -98,7 +106,7 @@ def producer_create(request: HttpRequest) -> HttpResponse:
             producer = services.producer_create(
                 actor=request.actor, **form.service_data(changed_only=False)
             )
-        except DomainError as exc:
+        except FORM_ERRORS as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Đã đăng ký chủ thể «%(name)s».") % {"name": producer.name})
@@ -118,7 +126,7 @@ def producer_edit(request: HttpRequest, public_id) -> HttpResponse:
             services.producer_update(
                 actor=request.actor, producer=producer, data=form.service_data(changed_only=True)
             )
-        except DomainError as exc:
+        except FORM_ERRORS as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
@@ -143,7 +151,7 @@ def producer_set_status(request: HttpRequest, public_id) -> HttpResponse:
             status=form.cleaned_data["status"],
             reason=form.cleaned_data["reason"],
         )
-    except DomainError as exc:
+    except FORM_ERRORS as exc:
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("Đã cập nhật trạng thái."))
@@ -165,7 +173,7 @@ def certification_add(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.certification_add(actor=request.actor, producer=producer, **form.cleaned_data)
-        except DomainError as exc:
+        except FORM_ERRORS as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm chứng nhận."))
@@ -189,7 +197,7 @@ def certification_edit(request: HttpRequest, public_id, certification_id) -> Htt
             services.certification_update(
                 actor=request.actor, certification=certification, data=data
             )
-        except DomainError as exc:
+        except FORM_ERRORS as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu chứng nhận."))
@@ -231,7 +239,7 @@ def document_upload(request: HttpRequest, public_id) -> HttpResponse:
                 upload=form.cleaned_data["file"],
                 replaces=form.replaced_document(),
             )
-        except DomainError as exc:
+        except FORM_ERRORS as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("Đã tải lên tài liệu."))

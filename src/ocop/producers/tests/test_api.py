@@ -67,6 +67,13 @@ def test_the_list_needs_authentication():
     assert response["Content-Type"].startswith(PROBLEM)
 
 
+def test_roles_outside_the_registry_are_refused_the_list(province):
+    council = client_for(user_with_role(Role.COUNCIL_MEMBER, province=province))
+    response = council.get(BASE)
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith(PROBLEM)
+
+
 def test_the_list_is_paginated_with_items_and_count(officer_client, commune):
     ProducerFactory.create_batch(5, commune=commune)
     response = officer_client.get(BASE, {"limit": 2, "offset": 1})

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ocop.core.errors import NotFound
+from ocop.core.errors import NotFound, PermissionDenied
 from ocop.geo.tests.factories import CommuneFactory
 from ocop.producers import selectors
 from ocop.producers.constants import ProducerKind, ProducerStatus
@@ -44,6 +44,11 @@ def test_lists_are_scoped_to_the_actor(commune_officer, province_officer, commun
     ProducerFactory()  # elsewhere
     assert list(selectors.producer_list(actor=commune_officer)) == [mine]
     assert set(selectors.producer_list(actor=province_officer)) == {mine, neighbour}
+
+
+def test_roles_that_never_see_producers_are_refused_the_list(council_member):
+    with pytest.raises(PermissionDenied):
+        selectors.producer_list(actor=council_member)
 
 
 def test_get_outside_scope_or_with_a_bad_id_is_not_found(commune_officer, other_commune):

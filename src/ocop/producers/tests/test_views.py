@@ -187,7 +187,7 @@ def test_the_form_shows_service_errors_in_vietnamese_and_saves_nothing(commune_c
     assert not Producer.objects.exists()
 
 
-def test_a_commune_outside_the_officers_unit_is_a_form_error(commune_client, province):
+def test_a_commune_outside_the_officers_unit_is_refused_with_403(commune_client, province):
     neighbour = CommuneFactory(province=province)
     response = commune_client.post(
         url("create"),
@@ -199,7 +199,7 @@ def test_a_commune_outside_the_officers_unit_is_a_form_error(commune_client, pro
             "commune": neighbour.pk,
         },
     )
-    assert response.status_code == 422
+    assert response.status_code == 403
     assert "Bạn không có quyền" in text(response)
     assert not Producer.objects.exists()
 
