@@ -66,3 +66,23 @@ def test_logging_out_posts_the_form_and_returns_to_the_log_in_page(
         page.get_by_role("button", name="Đăng xuất").click()
     assert "/accounts/login/" in page.url
     assert page.locator(".user-menu").count() == 0
+
+
+def test_going_back_after_an_htmx_filter_reloads_the_whole_page(page, log_in, user_for, commune):
+    ProducerFactory(commune=commune, name="HTX An Bình", kind="htx")
+    ProducerFactory(commune=commune, name="Công ty Bảo Lộc", kind="dn")
+    log_in(page, user_for(Role.PROVINCE_OFFICER, province=commune.province))
+    page.goto("/producers/")
+    with page.expect_response(lambda r: "kind=dn" in r.url):
+        page.get_by_role("combobox", name="Loại hình", exact=True).select_option("dn")
+    page.wait_for_url("**kind=dn**")
+    assert page.locator("table.table tbody tr").count() == 1
+
+    # htmx keeps no snapshot (historyCacheSize 0): going back reloads the page from the server.
+    with page.expect_event("load"):
+        page.go_back()
+
+    assert page.url.endswith("/producers/")
+    assert page.locator("main h1").count() == 1
+    assert page.locator(".site-header").count() == 1
+    assert page.locator("table.table tbody tr").count() == 2
