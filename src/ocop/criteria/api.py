@@ -4,12 +4,10 @@ Thin: parse, fetch through a selector, call one service, shape the result. Opera
 names of the service or selector each endpoint calls.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -101,7 +99,7 @@ def ruleset_import(request: HttpRequest, file: File[UploadedFile]):
     data, name = validation.read_upload(file)
     outcome = services.ruleset_import(actor=request.actor, data=data, filename=name)
     ruleset = selectors.ruleset_get(actor=request.actor, code=outcome.ruleset.code)
-    return (201 if outcome.created else 200), ruleset
+    return Status(201 if outcome.created else 200, ruleset)
 
 
 @router.get(

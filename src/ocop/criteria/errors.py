@@ -23,15 +23,17 @@ class RuleSetCodeTaken(Conflict):
     code = "criteria.ruleset_code_taken"
     title = _("Mã bộ tiêu chí đã được dùng")
     message = _(
-        "Mã bộ tiêu chí «%(code)s» đã có với nội dung khác. Bộ tiêu chí không được sửa: "
-        "hãy đặt mã mới (ví dụ «%(code)s-rev2») và khai báo «supersedes»."
+        "Mã bộ tiêu chí «%(ruleset)s» đã có với nội dung khác. Bộ tiêu chí không được sửa: "
+        "hãy đặt mã mới (ví dụ «%(ruleset)s-rev2») và khai báo «supersedes»."
     )
 
 
 class RuleSetNotScorable(Conflict):
     code = "criteria.ruleset_not_scorable"
     title = _("Bộ tiêu chí không dùng để chấm điểm được")
-    message = _("Bộ tiêu chí «%(code)s» (%(status)s) không dùng để mở phiếu chấm điểm: %(reason)s")
+    message = _(
+        "Bộ tiêu chí «%(ruleset)s» (%(state)s) không dùng để mở phiếu chấm điểm: %(reason)s"
+    )
 
 
 class NoRuleSet(NotFound):
@@ -43,14 +45,14 @@ class NoRuleSet(NotFound):
 class RuleSetInUse(Conflict):
     code = "criteria.ruleset_in_use"
     title = _("Bộ tiêu chí đang được sử dụng")
-    message = _("Bộ tiêu chí «%(code)s» đã được dùng để đánh giá nên không thể xóa hoặc sửa.")
+    message = _("Bộ tiêu chí «%(ruleset)s» đã được dùng để đánh giá nên không thể xóa hoặc sửa.")
 
 
 class RuleSetNotConfirmable(InvalidTransition):
     code = "criteria.ruleset_not_confirmable"
     message = _(
         "Chỉ xác nhận được bộ tiêu chí ở trạng thái «Bản chép chưa đối chiếu»; "
-        "bộ «%(code)s» đang ở trạng thái «%(status)s»."
+        "bộ «%(ruleset)s» đang ở trạng thái «%(state)s»."
     )
 
 
@@ -58,14 +60,14 @@ class ScoreOutOfRange(DomainError):
     code = "criteria.score_out_of_range"
     status = 422
     title = _("Điểm ngoài thang điểm")
-    message = _("Điểm %(score)s nằm ngoài thang điểm của bộ tiêu chí «%(code)s».")
+    message = _("Điểm %(score)s nằm ngoài thang điểm của bộ tiêu chí «%(ruleset)s».")
 
 
 class RuleParameterMissing(DomainError):
     code = "criteria.parameter_missing"
     status = 409
     title = _("Bộ tiêu chí thiếu tham số")
-    message = _("Bộ tiêu chí «%(code)s» không khai báo tham số «%(name)s».")
+    message = _("Bộ tiêu chí «%(ruleset)s» không khai báo tham số «%(name)s».")
 
 
 class ProductSetsNotLoaded(Conflict):

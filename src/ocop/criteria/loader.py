@@ -631,9 +631,16 @@ def persist(spec: RuleSetSpec, *, source: Source, status: str, created_by=None):
         )
         for b in spec.star_bands
     )
-    position = 0
-    for p_index, p in enumerate(spec.parts):
-        part = Part(
+    _persist_tree(ruleset, spec, Part, Section, Criterion, Option)
+    return ruleset
+
+
+def _persist_tree(
+    ruleset, spec: RuleSetSpec, part_model, section_model, criterion_model, option_model
+):
+    """Parts → sections → criteria → options, one bulk insert per level (ids come back)."""
+    parts = part_model.objects.bulk_create(
+        part_model(
             ruleset=ruleset,
             code=p.code,
             name_vi=p.name_vi,
@@ -641,50 +648,57 @@ def persist(spec: RuleSetSpec, *, source: Source, status: str, created_by=None):
             max_points=p.max_points,
             note=p.note,
             extra=_json(p.extra),
-            position=p_index,
+            position=index,
         )
-        part.save(force_insert=True)
-        for s_index, s in enumerate(p.sections):
-            section = Section(
-                ruleset=ruleset,
-                part=part,
-                code=s.code,
-                source_code=s.source_code,
-                name_vi=s.name_vi,
-                name_en=s.name_en,
-                max_points=s.max_points,
-                max_points_unknown=s.max_points_unknown,
-                complete=s.complete,
-                topics_no_points=list(s.topics_no_points),
-                note=s.note,
-                extra=_json(s.extra),
-                position=s_index,
-            )
-            section.save(force_insert=True)
-            for c in s.criteria:
-                position += 1
-                _persist_criterion(ruleset, part, section, c, position, Criterion, Option)
-    return ruleset
-
-
-def _persist_criterion(ruleset, part, section, c, position, criterion_model, option_model) -> None:
-    criterion = criterion_model(
-        ruleset=ruleset,
-        part=part,
-        section=section,
-        code=c.code,
-        source_code=c.source_code,
-        name_vi=c.name_vi,
-        name_en=c.name_en,
-        mandatory=c.mandatory,
-        structure_uncertain=c.structure_uncertain,
-        max_points=c.max_points,
-        min_points=c.min_points,
-        note=c.note,
-        extra=_json(c.extra),
-        position=position,
+        for index, p in enumerate(spec.parts)
     )
-    criterion.save(force_insert=True)
+    section_specs = [
+        (part, s, i)
+        for part, p in zip(parts, spec.parts, strict=True)
+        for i, s in enumerate(p.sections)
+    ]
+    sections = section_model.objects.bulk_create(
+        section_model(
+            ruleset=ruleset,
+            part=part,
+            code=s.code,
+            source_code=s.source_code,
+            name_vi=s.name_vi,
+            name_en=s.name_en,
+            max_points=s.max_points,
+            max_points_unknown=s.max_points_unknown,
+            complete=s.complete,
+            topics_no_points=list(s.topics_no_points),
+            note=s.note,
+            extra=_json(s.extra),
+            position=index,
+        )
+        for part, s, index in section_specs
+    )
+    criterion_specs = [
+        (section, c)
+        for section, (_part, s, _i) in zip(sections, section_specs, strict=True)
+        for c in s.criteria
+    ]
+    criteria = criterion_model.objects.bulk_create(
+        criterion_model(
+            ruleset=ruleset,
+            part_id=section.part_id,
+            section=section,
+            code=c.code,
+            source_code=c.source_code,
+            name_vi=c.name_vi,
+            name_en=c.name_en,
+            mandatory=c.mandatory,
+            structure_uncertain=c.structure_uncertain,
+            max_points=c.max_points,
+            min_points=c.min_points,
+            note=c.note,
+            extra=_json(c.extra),
+            position=position,
+        )
+        for position, (section, c) in enumerate(criterion_specs, start=1)
+    )
     option_model.objects.bulk_create(
         option_model(
             ruleset=ruleset,
@@ -697,6 +711,7 @@ def _persist_criterion(ruleset, part, section, c, position, criterion_model, opt
             extra=_json(o.extra),
             position=index,
         )
+        for criterion, (_section, c) in zip(criteria, criterion_specs, strict=True)
         for index, o in enumerate(c.options)
     )
 

@@ -178,7 +178,7 @@ class RuleSet(models.Model):
         for band in self._bands():
             if band.contains(value):
                 return band
-        raise ScoreOutOfRange(score=value, code=self.code)
+        raise ScoreOutOfRange(score=value, ruleset=self.code)
 
     def band_for_stars(self, stars: int) -> StarBand | None:
         return next((b for b in self._bands() if b.stars == stars), None)
@@ -193,7 +193,7 @@ class RuleSet(models.Model):
         value = (self.recognition or {}).get(key)
         if value is None:
             if required:
-                raise RuleParameterMissing(code=self.code, name=key)
+                raise RuleParameterMissing(ruleset=self.code, name=key)
             return None
         return int(value)
 

@@ -113,8 +113,8 @@ def _refusal(ruleset: RuleSet) -> RuleSetNotScorable:
         RuleSetStatus.DEMONSTRATION: "dữ liệu trình diễn chỉ dùng ở chế độ trình diễn",
     }
     return RuleSetNotScorable(
-        code=ruleset.code,
-        status=ruleset.get_status_display(),
+        ruleset=ruleset.code,
+        state=ruleset.get_status_display(),
         reason=reasons.get(ruleset.status, ruleset.status),
     )
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from ocop.core import audit, clock
 from ocop.core.access import require
 from ocop.core.actor import Actor
+from ocop.core.errors import PermissionDenied
 from ocop.criteria import loader, policies, validation
 from ocop.criteria.constants import UPLOAD_STATUSES, RuleSetStatus, SourceFormat
 from ocop.criteria.errors import (
@@ -74,7 +75,7 @@ def _import(
             if existing.status != spec.status:
                 notes = (f"status in file {spec.status}, stored {existing.status}",)
             return ImportOutcome(ruleset=existing, created=False, notes=notes)
-        raise RuleSetCodeTaken(code=spec.code)
+        raise RuleSetCodeTaken(ruleset=spec.code)
     status, notes = _stored_status(spec, trusted=trusted)
     ruleset = loader.persist(spec, source=source, status=status, created_by=_user(actor))
     audit.record(
@@ -133,10 +134,12 @@ def ruleset_confirm(*, actor: Actor, ruleset: RuleSet, note: str) -> RuleSet:
 
     Only the status and the confirmation fields change; the content hash stays. Audited.
     """
+    if actor.is_system:  # a person vouches for the comparison; `require` lets the system through
+        raise PermissionDenied()
     require(actor, policies.can_confirm_ruleset, ruleset)
     locked = RuleSet.objects.select_for_update().get(pk=ruleset.pk)
     if locked.status != RuleSetStatus.UNVERIFIED_TRANSCRIPTION:
-        raise RuleSetNotConfirmable(code=locked.code, status=locked.get_status_display())
+        raise RuleSetNotConfirmable(ruleset=locked.code, state=locked.get_status_display())
     note = (note or "").strip()
     if not note:
         raise ConfirmationNoteRequired(
@@ -164,7 +167,7 @@ def ruleset_delete(*, actor: Actor, ruleset: RuleSet) -> None:
     require(actor, policies.can_delete_ruleset, ruleset)
     locked = RuleSet.objects.select_for_update().get(pk=ruleset.pk)
     if locked.is_in_use() or locked.superseded_by_set.exists():
-        raise RuleSetInUse(code=locked.code)
+        raise RuleSetInUse(ruleset=locked.code)
     before = audit.snapshot(locked)
     audit.record(
         actor=actor, action="criteria.ruleset.delete", obj=locked, before=before, after=None

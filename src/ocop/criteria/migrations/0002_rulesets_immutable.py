@@ -55,7 +55,8 @@ def _pg_up() -> str:
         """
 CREATE OR REPLACE FUNCTION criteria_rows_immutable() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION '% rows are immutable once loaded', TG_TABLE_NAME;
+  RAISE EXCEPTION USING
+    MESSAGE = TG_TABLE_NAME || ' rows are immutable once loaded', ERRCODE = 'restrict_violation';
 END;
 $$ LANGUAGE plpgsql;
 """,
@@ -63,11 +64,13 @@ $$ LANGUAGE plpgsql;
 CREATE OR REPLACE FUNCTION criteria_ruleset_immutable() RETURNS trigger AS $$
 BEGIN
   IF ROW({new}) IS DISTINCT FROM ROW({old}) THEN
-    RAISE EXCEPTION 'criteria_ruleset content is immutable once loaded';
+    RAISE EXCEPTION 'criteria_ruleset content is immutable once loaded'
+      USING ERRCODE = 'restrict_violation';
   END IF;
   IF NEW.status IS DISTINCT FROM OLD.status AND NOT
      (OLD.status = 'unverified_transcription' AND NEW.status = 'verified_official') THEN
-    RAISE EXCEPTION 'criteria_ruleset status moves only by officer confirmation';
+    RAISE EXCEPTION 'criteria_ruleset status moves only by officer confirmation'
+      USING ERRCODE = 'restrict_violation';
   END IF;
   RETURN NEW;
 END;
