@@ -34,8 +34,13 @@ def _as_uuid(value: Any) -> uuid.UUID:
         raise NotFound() from None
 
 
+def _clean(value: Any) -> str:
+    """Filter text as a string without NUL characters (PostgreSQL refuses them)."""
+    return str(value or "").replace("\x00", "").strip()
+
+
 def _code(value: Any) -> str:
-    return str(getattr(value, "code", value) or "").strip()
+    return _clean(getattr(value, "code", value))
 
 
 def _ensure_visible(actor: Actor, producer: Producer) -> None:
@@ -57,7 +62,7 @@ def producer_list(
     Roles that never see producers are refused (403) rather than shown an empty list."""
     require(actor, policies.can_view_producer)
     qs = policies.scope_producers(actor, Producer.objects.select_related("province", "commune"))
-    text = (q or "").strip()
+    text = _clean(q)
     if text:
         condition = Q(name_search__contains=fold(text))
         code = normalise_code(text)
@@ -65,12 +70,12 @@ def producer_list(
             condition |= Q(tax_code__startswith=code)
         qs = qs.filter(condition)
     if kind:
-        qs = qs.filter(kind=kind)
+        qs = qs.filter(kind=_clean(kind))
     if status:
-        qs = qs.filter(status=status)
-    if province not in (None, ""):
+        qs = qs.filter(status=_clean(status))
+    if _code(province):
         qs = qs.filter(province__code=_code(province))
-    if commune not in (None, ""):
+    if _code(commune):
         qs = qs.filter(commune__code=_code(commune))
     return qs.order_by("name", "id")
 

@@ -177,7 +177,7 @@ def _clean_tax_code(raw: Any, kind: str | None, errors: ErrorCollector) -> str |
 
 # --- location ---------------------------------------------------------------------------------
 def _code_of(value: Any) -> str:
-    return str(getattr(value, "code", value) or "").strip()
+    return str(getattr(value, "code", value) or "").replace("\x00", "").strip()
 
 
 def _find_commune(value: Any) -> Any:

@@ -112,6 +112,13 @@ def test_a_bad_filter_value_is_a_problem_not_a_crash(officer_client):
     assert {"kind", "limit"} <= error_fields(response)
 
 
+def test_nul_characters_in_filters_do_not_break_the_database(officer_client, commune):
+    ProducerFactory(commune=commune, name="Hợp tác xã Chè")
+    response = officer_client.get(BASE, {"q": "ch\x00e", "commune": "\x00"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
 def test_the_list_is_scoped(commune_client, commune, other_commune, province):
     mine = ProducerFactory(commune=commune)
     ProducerFactory(commune=other_commune)

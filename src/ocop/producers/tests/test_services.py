@@ -144,6 +144,14 @@ def test_invalid_input_is_reported_field_by_field_and_nothing_is_saved(admin, co
     assert counts() == before
 
 
+def test_nul_characters_are_refused_without_reaching_the_database(admin, commune):
+    before = counts()
+    with pytest.raises(ValidationFailed) as exc:
+        create(admin, "\x00", name="Tên\x00", tax_code="\x00", legacy_address="\x00")
+    assert locs(exc) == {"commune", "name", "tax_code", "legacy_address"}
+    assert counts() == before
+
+
 def test_cooperatives_and_enterprises_need_a_tax_code_households_do_not(admin, commune):
     with pytest.raises(ValidationFailed) as exc:
         create(admin, commune, tax_code="")
