@@ -18,12 +18,6 @@ OFFICIAL_ROLES = (Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.COUNCIL_MEMB
 # Roles a province officer may grant, and only within their own province(s). Every other role
 # (admin, province officer, council member) is granted by an administrator.
 PROVINCE_GRANTABLE_ROLES = (Role.COMMUNE_OFFICER, Role.INSPECTOR, Role.PRODUCER)
-# Roles that may open the user administration pages.
-USER_MANAGER_ROLES = (Role.ADMIN, Role.PROVINCE_OFFICER)
-# Roles bound to no unit (the database allows producer accounts without a province).
-UNBOUND_ROLES = (Role.ADMIN,)
 
 # Operational limit, not a legal figure: live API tokens one account may hold.
 MAX_ACTIVE_API_TOKENS = 20
-# Offered lifetimes for new API tokens, in days (None: no expiry).
-API_TOKEN_LIFETIMES = (30, 90, 365, None)
