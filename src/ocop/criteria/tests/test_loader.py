@@ -3,10 +3,13 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ocop.criteria import loader
 from ocop.criteria.errors import UploadUnreadable
 from ocop.criteria.loader import ActiveRange
+from ocop.criteria.models import StarBand
 from ocop.criteria.spec import content_hash, parse_document
 from ocop.criteria.tests import factories as f
 
@@ -280,3 +283,54 @@ def test_the_content_hash_ignores_status_but_not_points():
 
     assert content_hash(confirmed) == content_hash(spec)
     assert content_hash(changed) != content_hash(spec)
+
+
+@st.composite
+def band_sets(draw):
+    """Any contiguous half-open band table over [0, 100] with 2–7 bands."""
+    cuts = draw(
+        st.lists(
+            st.decimals(min_value="0.01", max_value="99.99", places=2),
+            min_size=1,
+            max_size=6,
+            unique=True,
+        )
+    )
+    edges = [Decimal(0), *sorted(cuts), Decimal(100)]
+    return [
+        {
+            "stars": i + 1,
+            "min_inclusive": edges[i],
+            **(
+                {"max_inclusive": edges[i + 1]}
+                if i == len(edges) - 2
+                else {"max_exclusive": edges[i + 1]}
+            ),
+            "certifiable": i + 1 >= 3,
+        }
+        for i in range(len(edges) - 1)
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(bands=band_sets(), score=st.decimals(min_value=0, max_value=100, places=3))
+def test_any_valid_band_table_gives_every_score_exactly_one_band(bands, score):
+    doc = f.document(star_bands=bands)
+    report = check(doc)
+    assert not by_code(report, "bands")
+
+    rows = [StarBand(**{k: v for k, v in b.items() if k != "certifiable"}) for b in bands]
+    matches = [b for b in rows if b.contains(score)]
+    assert len(matches) == 1
+    for lower, upper in zip(rows, rows[1:], strict=False):
+        assert upper.contains(upper.min_inclusive) and not lower.contains(upper.min_inclusive)
+
+
+@settings(max_examples=40, deadline=None)
+@given(bands=band_sets(), drop=st.integers(min_value=0, max_value=6))
+def test_removing_a_band_leaves_a_gap_or_a_wrong_end_that_is_reported(bands, drop):
+    if len(bands) < 2:
+        return
+    del bands[drop % len(bands)]
+
+    assert by_code(check(f.document(star_bands=bands)), "bands")
