@@ -69,6 +69,20 @@ def test_every_authenticated_operation_answers_anonymous_calls_with_a_401_proble
         assert_problem(response, 401, "core.not_authenticated")
 
 
+def test_a_method_an_api_path_does_not_serve_is_a_405_problem(db, client):
+    served: dict[str, set[str]] = {}
+    for operation in operations():
+        served.setdefault(operation.sample_url(), set()).add(operation.method)
+    checked = 0
+    for url, methods in served.items():
+        unserved = next(m for m in ("delete", "put", "patch", "post", "get") if m not in methods)
+        response = getattr(client, unserved)(url)
+        assert_problem(response, 405, "core.method_not_allowed")
+        assert set(response["Allow"].lower().replace(" ", "").split(",")) >= methods
+        checked += 1
+    assert checked > 0
+
+
 # --- a test-only API with the same handlers -----------------------------------------------------
 
 on_test_api = pytest.mark.urls("tests.api.problem_urls")
