@@ -4,6 +4,7 @@ The same guarantees against the real registry endpoints live in test_idempotency
 """
 
 import datetime as dt
+import io
 import json
 import threading
 
@@ -259,3 +260,15 @@ def test_concurrent_duplicates_create_exactly_one_object():
     assert len(originals) == 1
     assert {r.status_code for r in responses} <= {201, 409}
     assert created_count() == 1
+
+
+def test_the_purge_command_deletes_only_expired_records(db, settings):
+    from django.core.management import call_command
+
+    old = clock.now() - dt.timedelta(hours=settings.OCOP_IDEMPOTENCY_TTL_HOURS, minutes=1)
+    IdempotencyRecordFactory(created_at=old)
+    fresh = IdempotencyRecordFactory()
+
+    call_command("idempotency_purge", stdout=io.StringIO())
+
+    assert list(IdempotencyRecord.objects.all()) == [fresh]
