@@ -15,7 +15,7 @@ from ocop.core import audit, clock
 from ocop.core.access import require
 from ocop.core.actor import Actor
 from ocop.core.errors import PermissionDenied
-from ocop.criteria import loader, policies, validation
+from ocop.criteria import loader, persist, policies, validation
 from ocop.criteria.constants import UPLOAD_STATUSES, RuleSetStatus, SourceFormat
 from ocop.criteria.errors import (
     ConfirmationNoteRequired,
@@ -60,7 +60,7 @@ def _import(
     *,
     actor: Actor,
     report: loader.Report,
-    source: loader.Source,
+    source: persist.Source,
     trusted: bool = False,
 ) -> ImportOutcome:
     """Refuse an invalid report; same code + same hash → unchanged; same code + new hash → refused."""
@@ -77,7 +77,7 @@ def _import(
             return ImportOutcome(ruleset=existing, created=False, notes=notes)
         raise RuleSetCodeTaken(ruleset=spec.code)
     status, notes = _stored_status(spec, trusted=trusted)
-    ruleset = loader.persist(spec, source=source, status=status, created_by=_user(actor))
+    ruleset = persist.persist(spec, source=source, status=status, created_by=_user(actor))
     audit.record(
         actor=actor,
         action="criteria.ruleset.import",
@@ -102,7 +102,7 @@ def ruleset_import_yaml(
     verified_official status; otherwise it is stored unverified until confirmed."""
     require(actor, policies.can_import_ruleset)
     report, text = validation.yaml_report(data)
-    source = loader.Source(
+    source = persist.Source(
         text=text, format=SourceFormat.YAML, sha256=loader.sha256_bytes(data), name=filename
     )
     return _import(actor=actor, report=report, source=source, trusted=trusted and actor.is_system)
@@ -115,7 +115,7 @@ def ruleset_import_excel(*, actor: Actor, data: bytes, filename: str = "") -> Im
     require(actor, policies.can_import_ruleset)
     report = validation.excel_report(data)
     text = loader.dump_yaml(report.spec) if report.valid and report.spec else ""
-    source = loader.Source(
+    source = persist.Source(
         text=text, format=SourceFormat.XLSX, sha256=loader.sha256_bytes(data), name=filename
     )
     return _import(actor=actor, report=report, source=source)

@@ -10,7 +10,8 @@ from openpyxl import Workbook, load_workbook
 from ocop.criteria import excel, loader, services
 from ocop.criteria.errors import RuleSetInvalid, UploadUnreadable
 from ocop.criteria.models import RuleSet
-from ocop.criteria.spec import content_hash, parse_document
+from ocop.criteria.parse import parse_document
+from ocop.criteria.spec import content_hash
 from ocop.criteria.tests import factories as f
 
 TAXONOMY = loader.taxonomy_from_file()

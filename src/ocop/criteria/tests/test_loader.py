@@ -10,7 +10,8 @@ from ocop.criteria import loader
 from ocop.criteria.errors import UploadUnreadable
 from ocop.criteria.loader import ActiveRange
 from ocop.criteria.models import StarBand
-from ocop.criteria.spec import content_hash, parse_document
+from ocop.criteria.parse import parse_document
+from ocop.criteria.spec import content_hash
 from ocop.criteria.tests import factories as f
 
 TAXONOMY = loader.taxonomy_from_file()

@@ -130,7 +130,7 @@ def test_a_valid_upload_is_saved_only_after_confirming(client, product_sets):
 
 def test_an_excel_upload_goes_through_the_same_report(client, product_sets):
     from ocop.criteria import excel
-    from ocop.criteria.spec import parse_document
+    from ocop.criteria.parse import parse_document
 
     login(client, Role.ADMIN)
     spec, _ = parse_document(f.read(f.QD1048))
