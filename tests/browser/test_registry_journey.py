@@ -29,7 +29,8 @@ def test_an_officer_registers_a_producer_and_its_product_and_finds_both_in_the_l
     page.get_by_role("textbox", name="Người đại diện theo pháp luật", exact=True).fill(
         "Hoàng Văn Sơn"
     )
-    page.get_by_role("combobox", name="Tỉnh", exact=True).select_option(str(commune.province.pk))
+    province = page.get_by_role("combobox", name="Tỉnh", exact=True)
+    assert province.input_value() == str(commune.province.pk)
     page.get_by_role("combobox", name="Xã, phường, đặc khu", exact=True).select_option(
         str(commune.pk)
     )
