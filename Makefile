@@ -32,6 +32,7 @@ migrate: setup
 demo-data: migrate
 	$(MANAGE) geo_load
 	$(MANAGE) taxonomy_load
+	$(MANAGE) rulesets_load
 	$(MANAGE) demo_load
 
 demo: demo-data

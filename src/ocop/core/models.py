@@ -76,6 +76,9 @@ class IdempotencyRecord(models.Model):
             models.UniqueConstraint(fields=["actor_key", "key"], name="uniq_idempotency_actor_key")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"
+
 
 class Counter(models.Model):
     """A locked counter row for human codes (product codes, certificate numbers): gapless."""
@@ -105,6 +108,9 @@ class Notification(models.Model):
         verbose_name = _("thông báo")
         verbose_name_plural = _("thông báo")
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class OutboxEmail(models.Model):
     """E-mails are written here in the business transaction and sent by a background task."""
@@ -116,3 +122,6 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

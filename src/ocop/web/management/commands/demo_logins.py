@@ -13,7 +13,7 @@ class Command(BaseCommand):
         translation.activate("vi")
         self.stdout.write("")
         self.stdout.write(
-            "Tài khoản trình diễn (mật khẩu chung / shared password: %s)" % data["password"]
+            "Tài khoản trình diễn (mật khẩu chung / shared password: {})".format(data["password"])
         )
         width = max(len(u["username"]) for u in data["users"])
         for user in data["users"]:
