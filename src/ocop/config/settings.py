@@ -14,7 +14,9 @@ VAR_DIR = Path(env_str("OCOP_VAR_DIR", str(BASE_DIR / "var")))
 TESTING = "pytest" in sys.modules or env_bool("OCOP_TESTING")
 DEMO_MODE = env_bool("OCOP_DEMO", False)
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+SECRET_KEY = env_str(
+    "DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789"
+)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -86,7 +88,9 @@ TEMPLATES = [
 # --- Database: embedded SQLite by default, PostgreSQL through DATABASE_URL -------------------
 _db_url = env_str("DATABASE_URL", "")
 if _db_url:
-    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(_db_url, conn_max_age=60, conn_health_checks=True)
+    }
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,9 @@ from ocop.core.actor import Actor
 
 @cache
 def _builder():
-    return import_string(getattr(settings, "OCOP_ACTOR_BUILDER", "ocop.accounts.actors.actor_for_user"))
+    return import_string(
+        getattr(settings, "OCOP_ACTOR_BUILDER", "ocop.accounts.actors.actor_for_user")
+    )
 
 
 def actor_for_user(user) -> Actor:

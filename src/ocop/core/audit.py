@@ -101,7 +101,10 @@ def record(
         province_id = province_id if province_id is not None else getattr(obj, "province_id", None)
     # Serialise chain appends: lock the current head row (SQLite already serialises writers).
     head = (
-        AuditEvent.objects.select_for_update().order_by("-id").values_list("hash", flat=True).first()
+        AuditEvent.objects.select_for_update()
+        .order_by("-id")
+        .values_list("hash", flat=True)
+        .first()
     )
     event = AuditEvent(
         at=clock.now(),
