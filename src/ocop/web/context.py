@@ -13,8 +13,9 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ocop.accounts.constants import OFFICIAL_ROLES, Role
+from ocop.accounts.constants import Role
 from ocop.core.actor import Actor
+from ocop.criteria.policies import VIEWERS as CRITERIA_VIEWERS
 from ocop.web import selectors
 
 # Roles that see part of the registry (producers, products). Council members see nothing there
@@ -26,8 +27,8 @@ REGISTRY_ROLES = (
     Role.INSPECTOR,
     Role.PRODUCER,
 )
-OFFICER_ROLES = (Role.ADMIN, *OFFICIAL_ROLES)
 USER_ADMIN_ROLES = (Role.ADMIN, Role.PROVINCE_OFFICER)
+CRITERIA_ROLES = CRITERIA_VIEWERS  # the roles criteria.policies.can_view_rulesets admits
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ NAV = (
     ),
     NavSpec("products", _("Sản phẩm"), ("products:list", "products:product_list"), REGISTRY_ROLES),
     NavSpec(
-        "criteria", _("Bộ tiêu chí"), ("criteria:list", "criteria:ruleset_list"), OFFICER_ROLES
+        "criteria", _("Bộ tiêu chí"), ("criteria:list", "criteria:ruleset_list"), CRITERIA_ROLES
     ),
     NavSpec("users", _("Người dùng"), ("accounts:user_list", "accounts:users"), USER_ADMIN_ROLES),
 )

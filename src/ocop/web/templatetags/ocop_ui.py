@@ -54,6 +54,16 @@ VERBS = {
     "deactivate": gettext_lazy("Vô hiệu hóa"),
     "login": gettext_lazy("Đăng nhập"),
     "logout": gettext_lazy("Đăng xuất"),
+    "set_cycle_step": gettext_lazy("Chuyển bước chu trình"),
+    "image_add": gettext_lazy("Thêm ảnh"),
+    "document_upload": gettext_lazy("Tải lên tài liệu"),
+    "grant": gettext_lazy("Giao vai trò"),
+    "end": gettext_lazy("Kết thúc vai trò"),
+    "password_change": gettext_lazy("Đổi mật khẩu"),
+    "password_set": gettext_lazy("Đặt lại mật khẩu"),
+    "confirm": gettext_lazy("Xác nhận"),
+    "import": gettext_lazy("Nhập dữ liệu"),
+    "load": gettext_lazy("Nạp dữ liệu"),
 }
 
 

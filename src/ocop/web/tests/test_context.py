@@ -29,7 +29,7 @@ def _actor(role, province=None, commune=None):
     [
         (Role.ADMIN, ALL),
         (Role.PROVINCE_OFFICER, ALL),
-        (Role.COMMUNE_OFFICER, {"home", "producers", "products", "criteria"}),
+        (Role.COMMUNE_OFFICER, {"home", "producers", "products"}),  # no rule-set pages
         (Role.INSPECTOR, {"home", "producers", "products", "criteria"}),
         (Role.COUNCIL_MEMBER, {"home", "criteria"}),
         (Role.PRODUCER, {"home", "producers", "products"}),
