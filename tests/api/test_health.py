@@ -44,7 +44,8 @@ def test_readyz_is_503_with_retry_after_when_the_database_is_unreachable(databas
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
     assert response["Content-Type"].startswith("application/")
-    assert response.json()["status"] == "unavailable"
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "core.database_unreachable"
     assert response.json()["database"] == "unreachable"
     assert "refused" not in response.content.decode()
 
@@ -56,6 +57,7 @@ def test_readyz_is_503_while_migrations_are_pending(db, monkeypatch):
 
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
+    assert response.json()["code"] == "core.migrations_pending"
     assert response.json()["pending_migrations"] == 1
 
 

@@ -1,10 +1,25 @@
 """Operational endpoints for load balancers and benchmarks."""
 
+import json
+
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 from ocop.core.access import access
+from ocop.core.problem import CONTENT_TYPE, problem_body
+
+
+def _unavailable(code: str, detail: str, retry_after: int, **members) -> HttpResponse:
+    body = problem_body(
+        code=code, title="Dịch vụ chưa sẵn sàng", status=503, detail=detail, **members
+    )
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status=503,
+        content_type=CONTENT_TYPE,
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 @access.public
@@ -21,15 +36,19 @@ def readyz(request):
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except Exception as exc:  # noqa: BLE001 - any database failure means "not ready"
-        return JsonResponse(
-            {"status": "unavailable", "database": "unreachable", "error": exc.__class__.__name__},
-            status=503,
-            headers={"Retry-After": "5"},
+        return _unavailable(
+            "core.database_unreachable",
+            "Không kết nối được cơ sở dữ liệu.",
+            5,
+            database="unreachable",
+            error=exc.__class__.__name__,
         )
     if pending:
-        return JsonResponse(
-            {"status": "unavailable", "database": "ok", "pending_migrations": len(pending)},
-            status=503,
-            headers={"Retry-After": "30"},
+        return _unavailable(
+            "core.migrations_pending",
+            "Cơ sở dữ liệu chưa được cập nhật cấu trúc (còn migration chưa chạy).",
+            30,
+            database="ok",
+            pending_migrations=len(pending),
         )
     return JsonResponse({"status": "ok", "database": "ok"})
