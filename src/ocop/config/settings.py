@@ -131,10 +131,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Log-in throttling: attempts per window, per account and per client address.
 OCOP_LOGIN_MAX_ATTEMPTS = env_int("OCOP_LOGIN_MAX_ATTEMPTS", 5)
 OCOP_LOGIN_WINDOW_SECONDS = env_int("OCOP_LOGIN_WINDOW_SECONDS", 900)
-# Offices share one address: the per-address limit defaults to 4 × the per-account one.
-OCOP_LOGIN_MAX_ATTEMPTS_PER_ADDRESS = env_int(
-    "OCOP_LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 4 * OCOP_LOGIN_MAX_ATTEMPTS
-)
+# Offices share one address: 0 means 4 × the per-account limit (accounts.throttle).
+OCOP_LOGIN_MAX_ATTEMPTS_PER_ADDRESS = env_int("OCOP_LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 0)
 # Reverse proxies whose X-Forwarded-For is trusted for the client address (empty: none).
 OCOP_TRUSTED_PROXIES = env_list("OCOP_TRUSTED_PROXIES", [])
 
