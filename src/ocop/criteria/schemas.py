@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Schema
 
+from ocop.core.schemas import ProblemOut
+
 
 class StarBandOut(Schema):
     stars: int
@@ -129,7 +131,9 @@ class RuleSetOut(RuleSetSummaryOut):
         return obj.part_maxima()
 
 
-class ProblemOut(Schema):
+class RuleProblemOut(Schema):
+    """One broken rule of a rule set, with the declared and computed sums where they apply."""
+
     loc: list[str]
     code: str
     message: str
@@ -143,19 +147,14 @@ class ValidationReportOut(Schema):
     content_hash: str | None
     criteria: int | None
     options: int | None
-    problems: list[ProblemOut]
+    problems: list[RuleProblemOut]
 
 
 class ConfirmIn(Schema):
     note: str
 
 
-class ProblemDetailOut(Schema):
+class ProblemDetailOut(ProblemOut):
     """RFC 9457 problem details (application/problem+json); `errors` lists every rule broken."""
 
-    type: str
-    title: str
-    status: int
-    code: str
-    detail: str
-    errors: list[ProblemOut] | None = None
+    errors: list[RuleProblemOut] | None = None

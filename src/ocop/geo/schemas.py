@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import Schema
 
+from ocop.core.schemas import ProblemItemOut, ProblemOut  # noqa: F401
+
 
 class ProvinceRef(Schema):
     code: str
@@ -39,14 +41,6 @@ class ResolutionOut(Schema):
     legacy_district: LegacyUnitOut | None = None
     legacy_commune: LegacyUnitOut | None = None
     candidates: list[CommuneOut]
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    code: str
-    detail: str
 
 
 class AddressProblemOut(ProblemOut):

@@ -10,6 +10,7 @@ import uuid
 from django.utils import timezone
 from ninja import Field, Schema
 
+from ocop.core.schemas import ProblemItemOut, ProblemOut  # noqa: F401
 from ocop.producers.constants import (
     CertificationKind,
     ProducerDocumentKind,
@@ -20,23 +21,6 @@ from ocop.producers.constants import (
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value) if value is not None else None
-
-
-class ProblemItemOut(Schema):
-    loc: list[str]
-    code: str
-    message: str
-
-
-class ProblemOut(Schema):
-    """RFC 9457 problem details (application/problem+json)."""
-
-    type: str
-    title: str
-    status: int
-    code: str
-    detail: str
-    errors: list[ProblemItemOut] | None = None
 
 
 class ProducerUnitOut(Schema):
