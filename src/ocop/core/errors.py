@@ -3,6 +3,8 @@
 The API renders them as RFC 9457 problem+json; HTML views show the same message.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -107,3 +109,27 @@ class RateLimited(DomainError):
     status = 429
     title = _("Quá nhiều yêu cầu")
     message = _("Bạn đã thử quá nhiều lần. Vui lòng thử lại sau %(retry_after)s giây.")
+
+
+class ErrorCollector:
+    """Run several checks, keep going after a failure, then raise every field error at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict[str, Any]] = []
+
+    @contextmanager
+    def field(self) -> Iterator[None]:
+        try:
+            yield
+        except ValidationFailed as exc:
+            self.errors.extend(exc.errors)
+
+    def add(self, field: str, message: Any, code: str = "invalid") -> None:
+        self.errors.append({"loc": [field], "code": code, "message": str(message)})
+
+    def has(self, field: str) -> bool:
+        return any(e["loc"][-1] == field for e in self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationFailed(errors=list(self.errors))

@@ -22,7 +22,7 @@ from ocop.core import audit, clock
 from ocop.core.access import require
 from ocop.core.actor import Actor
 from ocop.core.actors import actor_for_user
-from ocop.core.errors import ValidationFailed
+from ocop.core.errors import ErrorCollector, ValidationFailed
 from ocop.core.files import check_upload, upload_path
 from ocop.core.text import fold
 from ocop.geo import selectors as geo_selectors
@@ -49,7 +49,6 @@ from ocop.producers.models import (
     ProducerRepresentative,
 )
 from ocop.producers.validators import (
-    ErrorCollector,
     validate_bool,
     validate_choice,
     validate_count,

@@ -28,8 +28,6 @@ Household business (hộ kinh doanh) registration numbers come in several shapes
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -56,30 +54,6 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": 
 def error(field: str, message: str, code: str = "invalid") -> ValidationFailed:
     """A ValidationFailed with one field error."""
     return ValidationFailed(errors=[{"loc": [field], "code": code, "message": str(message)}])
-
-
-class ErrorCollector:
-    """Run several validators, keep going after a failure, then raise all errors together."""
-
-    def __init__(self) -> None:
-        self.errors: list[dict[str, Any]] = []
-
-    @contextmanager
-    def field(self) -> Iterator[None]:
-        try:
-            yield
-        except ValidationFailed as exc:
-            self.errors.extend(exc.errors)
-
-    def add(self, field: str, message: str, code: str = "invalid") -> None:
-        self.errors.append({"loc": [field], "code": code, "message": str(message)})
-
-    def has(self, field: str) -> bool:
-        return any(e["loc"][-1] == field for e in self.errors)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationFailed(errors=list(self.errors))
 
 
 # --- codes ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ocop.core import access, audit, clock
 from ocop.core.actor import Actor
 from ocop.core.codes import gtin_is_valid
-from ocop.core.errors import NotFound, ValidationFailed
+from ocop.core.errors import ErrorCollector, NotFound, ValidationFailed
 from ocop.core.files import IMAGES, check_upload, upload_path
 from ocop.core.text import fold, nfc
 from ocop.producers.constants import ProducerStatus
@@ -37,25 +37,11 @@ from ocop.products.errors import ProductAlreadyRetired, ProductRetired
 from ocop.products.models import Product, ProductDocument, ProductImage, ProductSet
 
 
-class _Errors:
-    """Collects field errors so one ValidationFailed names every bad field at once."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-
-    def add(self, field: str, message: Any, code: str = "invalid") -> None:
-        self.items.append({"loc": [field], "code": code, "message": str(message)})
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ValidationFailed(errors=self.items)
-
-
 def _max_length(field: str) -> int:
     return Product._meta.get_field(field).max_length or TEXT_MAX_LENGTH
 
 
-def _clean_values(values: dict[str, Any], errors: _Errors) -> dict[str, Any]:
+def _clean_values(values: dict[str, Any], errors: ErrorCollector) -> dict[str, Any]:
     """Normalise text (NFC, stripped), check lengths, GTIN and dates; returns cleaned values."""
     cleaned = dict(values)
     for field in (*LINE_FIELDS, *TEXT_FIELDS, "gtin"):
@@ -94,7 +80,7 @@ def _clean_values(values: dict[str, Any], errors: _Errors) -> dict[str, Any]:
 
 
 def _check_classification(
-    errors: _Errors,
+    errors: ErrorCollector,
     *,
     product_set: ProductSet | None,
     registered_on: Any,
@@ -187,7 +173,7 @@ def product_create(
     if not policies.can_view_producer_products(actor, producer):
         raise NotFound()
     access.require(actor, policies.can_create_product, producer)
-    errors = _Errors()
+    errors = ErrorCollector()
     values = _clean_values(
         {
             "name": name,
@@ -232,7 +218,7 @@ def product_update(*, actor: Actor, product: Product, data: Mapping[str, Any]) -
     """Change the given facts; only fields whose value differs are saved and audited."""
     access.require(actor, policies.can_edit_product, product)
     _ensure_active(product)
-    errors = _Errors()
+    errors = ErrorCollector()
     unknown = sorted(set(data) - set(EDITABLE_FIELDS))
     for field in unknown:
         errors.add(field, _("Không thể sửa trường này."), "not_editable")
@@ -373,7 +359,7 @@ def product_image_add(
 def _document_errors(
     product: Product, kind: str, title: str, standard_code: str
 ) -> list[dict[str, Any]]:
-    errors = _Errors()
+    errors = ErrorCollector()
     if kind not in ProductDocumentKind.values:
         errors.add("kind", _("Loại tài liệu không hợp lệ."), "invalid_choice")
     if len(title) > ProductDocument._meta.get_field("title").max_length:
@@ -386,7 +372,7 @@ def _document_errors(
             _("Vui lòng nhập số hiệu tiêu chuẩn cơ sở (TCCS) đã công bố."),
             "required",
         )
-    return errors.items
+    return errors.errors
 
 
 @transaction.atomic
