@@ -1,0 +1,319 @@
+"""Every write of the evaluation app: rounds, applications and their workflow moves.
+
+Each move runs in one transaction: policy, guards (workflow.APPLICATION), the status write, one
+StatusChange row and one audit entry. Illegal moves raise InvalidTransition (409,
+"evaluation.invalid_transition").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ocop.core import audit, clock
+from ocop.core.access import require
+from ocop.core.actor import Actor
+from ocop.criteria import selectors as criteria_selectors
+from ocop.evaluation import policies, scoring, variants
+from ocop.evaluation.constants import ApplicationKind, ApplicationStatus, Level, RoundStatus
+from ocop.evaluation.errors import (
+    ApplicationDuplicate,
+    ApplicationInvalid,
+    RoundClosed,
+    RoundInvalid,
+    UseDedicatedService,
+)
+from ocop.evaluation.models import (
+    Application,
+    PreAssessment,
+    ProcessVariant,
+    Round,
+    StatusChange,
+)
+from ocop.evaluation.workflow import APPLICATION
+
+DEDICATED_VERBS = frozenset({"submit", "return", "pre_assess", "lower_score", "score"})
+# Stored scores keep two decimals, truncated: band edges have at most two decimals, so the
+# stored value falls in the same band as the exact mean the stars were taken from.
+STORED = Decimal("0.01")
+
+
+# --- rounds --------------------------------------------------------------------------------------
+@transaction.atomic
+def round_create(
+    *,
+    actor: Actor,
+    province: Any,
+    name: str,
+    year: int,
+    process_variant: ProcessVariant,
+    registration_opens: dt.date,
+    registration_cutoff: dt.date,
+    divergence_threshold: Decimal,
+    level: str = Level.PROVINCE,
+    number: int = 1,
+    legacy_district: Any = None,
+    meeting_date: dt.date | None = None,
+    note: str = "",
+    is_demo: bool = False,
+) -> Round:
+    """Open a round of a province (or of a legacy district) under one process variant."""
+    require(actor, policies.can_create_round, province)
+    errors: dict[str, list[str]] = {}
+    if not (name or "").strip():
+        errors.setdefault("name", []).append(_("Nhập tên đợt đánh giá."))
+    if registration_cutoff < registration_opens:
+        errors.setdefault("registration_cutoff", []).append(
+            _("Hạn nộp hồ sơ phải sau ngày bắt đầu nhận hồ sơ.")
+        )
+    if meeting_date is not None and meeting_date < registration_opens:
+        errors.setdefault("meeting_date", []).append(
+            _("Ngày họp hội đồng phải sau ngày bắt đầu nhận hồ sơ.")
+        )
+    if Decimal(divergence_threshold) < 0:
+        errors.setdefault("divergence_threshold", []).append(_("Ngưỡng chênh lệch không âm."))
+    if not (
+        process_variant.effective_from <= registration_opens
+        and (
+            process_variant.effective_to is None
+            or registration_opens <= process_variant.effective_to
+        )
+    ):
+        errors.setdefault("process_variant", []).append(
+            _("Quy trình không có hiệu lực vào ngày bắt đầu nhận hồ sơ.")
+        )
+    if level == Level.DISTRICT:
+        if not variants.has_lower_tier(process_variant):
+            errors.setdefault("level", []).append(_("Quy trình này không có cấp huyện."))
+        if legacy_district is None:
+            errors.setdefault("legacy_district", []).append(_("Chọn huyện tổ chức đợt."))
+    elif level != Level.PROVINCE:
+        errors.setdefault("level", []).append(_("Đợt đánh giá do cấp tỉnh hoặc cấp huyện tổ chức."))
+    if errors:
+        raise RoundInvalid.from_dict(errors)
+    rnd = Round.objects.create(
+        province=province,
+        level=level,
+        legacy_district=legacy_district,
+        name=name.strip(),
+        year=year,
+        number=number,
+        process_variant=process_variant,
+        registration_opens=registration_opens,
+        registration_cutoff=registration_cutoff,
+        meeting_date=meeting_date,
+        divergence_threshold=divergence_threshold,
+        note=note,
+        is_demo=is_demo,
+    )
+    audit.record(actor=actor, action="evaluation.round.create", obj=rnd, before=None)
+    return rnd
+
+
+# --- applications --------------------------------------------------------------------------------
+@transaction.atomic
+def application_create(
+    *,
+    actor: Actor,
+    round: Round,  # noqa: A002 - the domain's word
+    product: Any,
+    kind: str = ApplicationKind.FIRST,
+    previous: Application | None = None,
+    registration: dict | None = None,
+) -> Application:
+    """A draft application of `product` for `round`. Upgrades and re-evaluations name the
+    previous (decided) application of the same product."""
+    require(actor, policies.can_create_application, product)
+    errors: dict[str, list[str]] = {}
+    if kind not in ApplicationKind.values:
+        errors.setdefault("kind", []).append(_("Loại hồ sơ không hợp lệ."))
+    elif kind == ApplicationKind.FIRST and previous is not None:
+        errors.setdefault("previous", []).append(_("Hồ sơ đánh giá lần đầu không có hồ sơ trước."))
+    elif kind != ApplicationKind.FIRST:
+        if previous is None:
+            errors.setdefault("previous", []).append(
+                _("Nâng hạng hoặc đánh giá lại cần chọn hồ sơ trước của sản phẩm.")
+            )
+        elif previous.product_id != product.pk:
+            errors.setdefault("previous", []).append(_("Hồ sơ trước thuộc sản phẩm khác."))
+        elif previous.status != ApplicationStatus.DECIDED:
+            errors.setdefault("previous", []).append(_("Hồ sơ trước chưa có quyết định."))
+    if product.province_id != round.province_id:
+        errors.setdefault("product", []).append(_("Sản phẩm không thuộc tỉnh tổ chức đợt."))
+    if errors:
+        raise ApplicationInvalid.from_dict(errors)
+    if round.status != RoundStatus.OPEN:
+        raise RoundClosed()
+    live = Application.objects.filter(round=round, product=product).exclude(
+        status=ApplicationStatus.WITHDRAWN
+    )
+    if live.exists():
+        raise ApplicationDuplicate()
+    app = Application.objects.create(
+        round=round,
+        product=product,
+        producer_id=product.producer_id,
+        province_id=product.province_id,
+        commune_id=product.commune_id,
+        kind=kind,
+        previous=previous,
+        registration=registration or {},
+        is_demo=round.is_demo,
+    )
+    audit.record(actor=actor, action="evaluation.application.create", obj=app, before=None)
+    return app
+
+
+def _move(
+    *, actor: Actor, application: Application, verb: str, reason: str = "", fields=()
+) -> Application:
+    """Apply one workflow move, store it with its StatusChange row and audit entry.
+
+    `fields`: further fields the caller changed on `application` before the move."""
+    before = audit.snapshot(application)
+    applied = APPLICATION.apply(application, verb, actor=actor, reason=reason)
+    application.save(update_fields=["status", "updated_at", *fields])
+    StatusChange.objects.create(
+        application=application,
+        verb=verb,
+        from_status=applied.old,
+        to_status=applied.new,
+        actor_user_id=actor.user_id,
+        actor_label=actor.username[:150],
+        reason=reason,
+        at=applied.at,
+    )
+    audit.record(
+        actor=actor,
+        action=f"evaluation.application.{verb}",
+        obj=application,
+        before=before,
+        reason=reason,
+    )
+    return application
+
+
+def _locked(application: Application) -> Application:
+    """Re-read the row under lock, so two concurrent moves cannot both start from one state."""
+    fresh = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round__process_variant", "product", "producer", "ruleset")
+        .get(pk=application.pk)
+    )
+    return fresh
+
+
+@transaction.atomic
+def application_submit(*, actor: Actor, application: Application, note: str = "") -> Application:
+    """Submit a draft. Pins the rule set in force for the product's set on the submission date;
+    the pin never changes afterwards (resubmission after a return keeps it)."""
+    app = _locked(application)
+    require(actor, policies.can_submit_application, app)
+    fields = ["submitted_at"]
+    if app.status == ApplicationStatus.DRAFT and app.ruleset_id is None:
+        app.ruleset = criteria_selectors.ruleset_for(
+            product_set=app.product.product_set, on=clock.today()
+        )
+        fields.append("ruleset")
+    app.submitted_at = clock.now()
+    return _move(actor=actor, application=app, verb="submit", reason=note, fields=fields)
+
+
+@transaction.atomic
+def application_return(*, actor: Actor, application: Application, reason: str) -> Application:
+    """Return a submitted dossier to the producer for changes; the reason is required."""
+    app = _locked(application)
+    if not (reason or "").strip():
+        raise ApplicationInvalid.from_dict({"reason": [_("Nêu lý do trả lại hồ sơ.")]})
+    return _move(actor=actor, application=app, verb="return", reason=reason.strip())
+
+
+@transaction.atomic
+def application_pre_assess(
+    *,
+    actor: Actor,
+    application: Application,
+    answers: dict[str, dict[str, Any]],
+    conclusion: str,
+) -> Application:
+    """The commune's pre-assessment (two-tier variant): one answer {"met": bool, "note": str}
+    per criterion of the round's variant, and a conclusion."""
+    app = _locked(application)
+    codes = variants.criteria_codes(app.round.process_variant)
+    errors: dict[str, list[str]] = {}
+    for code in codes:
+        answer = (answers or {}).get(code)
+        if not isinstance(answer, dict) or not isinstance(answer.get("met"), bool):
+            errors.setdefault(code, []).append(_("Đánh giá đạt hoặc không đạt cho nội dung này."))
+    for code in set(answers or {}) - set(codes):
+        errors.setdefault(code, []).append(_("Nội dung không thuộc quy trình của đợt."))
+    if not (conclusion or "").strip():
+        errors.setdefault("conclusion", []).append(_("Nhập kết luận sơ đánh giá."))
+    if errors:
+        raise ApplicationInvalid.from_dict(errors)
+    _move(actor=actor, application=app, verb="pre_assess", reason=conclusion.strip())
+    PreAssessment.objects.update_or_create(
+        application=app,
+        defaults={
+            "answers": {
+                code: {"met": answers[code]["met"], "note": str(answers[code].get("note", ""))}
+                for code in codes
+            },
+            "conclusion": conclusion.strip(),
+            "signed_by_id": actor.user_id,
+            "signed_at": clock.now(),
+        },
+    )
+    return app
+
+
+@transaction.atomic
+def application_transition(
+    *, actor: Actor, application: Application, verb: str, reason: str = ""
+) -> Application:
+    """Any other move of the workflow (withdraw, resubmit, forward, schedule,
+    recognise, not_recognise, propose_national, decide, lower_recognise, lower_reject)."""
+    if verb in DEDICATED_VERBS:
+        raise UseDedicatedService(verb=verb)
+    app = _locked(application)
+    return _move(actor=actor, application=app, verb=verb, reason=reason)
+
+
+@transaction.atomic
+def application_lower_score(
+    *, actor: Actor, application: Application, score: Decimal, note: str = ""
+) -> Application:
+    """Record the district council's score (legacy three-tier variants) and move on."""
+    app = _locked(application)
+    value = Decimal(str(score))
+    if app.ruleset is not None and not Decimal(0) <= value <= app.ruleset.scale_total:
+        raise ApplicationInvalid.from_dict({"score": [_("Điểm nằm ngoài thang điểm.")]})
+    app.lower_tier_score = value.quantize(STORED, rounding=ROUND_DOWN)
+    return _move(
+        actor=actor, application=app, verb="lower_score", reason=note, fields=["lower_tier_score"]
+    )
+
+
+@transaction.atomic
+def application_score(
+    *, actor: Actor, application: Application, totals: Iterable[Decimal], note: str = ""
+) -> Application:
+    """Close the council's scoring: score = mean of the members' totals, stars = the band of the
+    pinned rule set containing the exact (unrounded) mean."""
+    app = _locked(application)
+    values = [Decimal(str(t)) for t in totals]
+    if not values:
+        raise ApplicationInvalid.from_dict({"totals": [_("Chưa có phiếu chấm điểm nào.")]})
+    if app.ruleset is None:
+        raise ApplicationInvalid.from_dict({"ruleset": [_("Hồ sơ chưa gắn bộ tiêu chí.")]})
+    if any(not Decimal(0) <= v <= app.ruleset.scale_total for v in values):
+        raise ApplicationInvalid.from_dict({"totals": [_("Có tổng điểm nằm ngoài thang điểm.")]})
+    mean = scoring.mean_total(values)
+    app.stars = scoring.stars_for(app.ruleset, mean)
+    app.score = mean.quantize(STORED, rounding=ROUND_DOWN)
+    return _move(actor=actor, application=app, verb="score", reason=note, fields=["score", "stars"])
