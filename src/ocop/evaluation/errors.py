@@ -35,3 +35,11 @@ class ApplicationDuplicate(Conflict):
 class UseDedicatedService(Conflict):
     code = "evaluation.use_dedicated_service"
     message = _("Thao tác «%(verb)s» cần nhập thêm thông tin; dùng chức năng riêng của nó.")
+
+
+class NoRuleSetForProduct(Conflict):
+    code = "evaluation.no_ruleset"
+    message = _(
+        "Chưa có bộ tiêu chí chấm điểm cho bộ sản phẩm «%(product_set)s» vào ngày %(on)s; "
+        "chưa thể nộp hồ sơ."
+    )

@@ -14,11 +14,16 @@ Policies always receive the object; the product or application carries province_
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
 from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from ocop.accounts.constants import Role
 from ocop.core.actor import Actor
 from ocop.producers import policies as producer_policies
+from ocop.producers.models import ProducerRepresentative
 
 
 def _is_central(actor: Actor) -> bool:
@@ -87,3 +92,39 @@ def can_pre_assess_application(actor: Actor, application: Any) -> bool:
 def can_manage_application(actor: Actor, application: Any) -> bool:
     """Province-level moves: lower-tier record, forward, schedule, score, recognise, decide."""
     return _is_central(actor) or _province_officer(actor, application)
+
+
+# --- reads ---------------------------------------------------------------------------------------
+VIEW_ROLES = (Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.INSPECTOR)
+
+
+def scope_applications(actor: Actor, qs: QuerySet) -> QuerySet:
+    """Applications the actor may see: officers and inspectors of the unit, the producer's own
+    accounts. Council members see nothing yet (their council's applications come with councils)."""
+    if _is_central(actor):
+        return qs
+    filters = []
+    for grant in actor.grants_for(*VIEW_ROLES):
+        if grant.commune_id is not None:
+            filters.append(Q(commune_id=grant.commune_id))
+        elif grant.province_id is not None:
+            filters.append(Q(province_id=grant.province_id))
+    if actor.has_role(Role.PRODUCER) and actor.user_id is not None:
+        # A subquery, not a join: a join over representatives would repeat rows.
+        represented = ProducerRepresentative.objects.filter(user_id=actor.user_id)
+        filters.append(Q(producer_id__in=represented.values("producer_id")))
+    if not filters:
+        return qs.none()
+    return qs.filter(reduce(or_, filters))
+
+
+def scope_rounds(actor: Actor, qs: QuerySet) -> QuerySet:
+    """Rounds of the provinces where the actor holds any role (producers: every round of the
+    provinces of the producers they represent)."""
+    if _is_central(actor):
+        return qs
+    filters = [Q(province_id__in=actor.province_ids(*VIEW_ROLES))]
+    if actor.has_role(Role.PRODUCER) and actor.user_id is not None:
+        represented = ProducerRepresentative.objects.filter(user_id=actor.user_id)
+        filters.append(Q(province_id__in=represented.values("producer__province_id")))
+    return qs.filter(reduce(or_, filters))

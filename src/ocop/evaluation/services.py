@@ -19,11 +19,13 @@ from ocop.core import audit, clock
 from ocop.core.access import require
 from ocop.core.actor import Actor
 from ocop.criteria import selectors as criteria_selectors
+from ocop.criteria.errors import NoRuleSet
 from ocop.evaluation import policies, scoring, variants
 from ocop.evaluation.constants import ApplicationKind, ApplicationStatus, Level, RoundStatus
 from ocop.evaluation.errors import (
     ApplicationDuplicate,
     ApplicationInvalid,
+    NoRuleSetForProduct,
     RoundClosed,
     RoundInvalid,
     UseDedicatedService,
@@ -216,9 +218,15 @@ def application_submit(*, actor: Actor, application: Application, note: str = ""
     require(actor, policies.can_submit_application, app)
     fields = ["submitted_at"]
     if app.status == ApplicationStatus.DRAFT and app.ruleset_id is None:
-        app.ruleset = criteria_selectors.ruleset_for(
-            product_set=app.product.product_set, on=clock.today()
-        )
+        today = clock.today()
+        try:
+            app.ruleset = criteria_selectors.ruleset_for(
+                product_set=app.product.product_set, on=today
+            )
+        except NoRuleSet:
+            raise NoRuleSetForProduct(
+                product_set=app.product.product_set.code, on=today.strftime("%d/%m/%Y")
+            ) from None
         fields.append("ruleset")
     app.submitted_at = clock.now()
     return _move(actor=actor, application=app, verb="submit", reason=note, fields=fields)

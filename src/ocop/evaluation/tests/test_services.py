@@ -15,6 +15,7 @@ from ocop.evaluation.constants import ApplicationStatus as S
 from ocop.evaluation.errors import (
     ApplicationDuplicate,
     ApplicationInvalid,
+    NoRuleSetForProduct,
     RoundInvalid,
     UseDedicatedService,
 )
@@ -203,6 +204,16 @@ def test_the_pinned_rule_set_never_changes(commune):
         "lower_score",
         "forward",
     ]
+
+
+def test_submit_without_a_rule_set_in_force_is_refused(commune, two_tier_round):
+    product = f.ProductFactory(producer__commune=commune, product_set=f.product_set("QD148-05"))
+    app = f.ApplicationFactory(product=product, round=two_tier_round)
+    with clock.freeze(f.TWO_TIER_DAY), pytest.raises(NoRuleSetForProduct) as err:
+        services.application_submit(actor=SYSTEM, application=app)
+    assert err.value.status == 409 and "QD148-05" in err.value.detail
+    app.refresh_from_db()
+    assert app.status == S.DRAFT and app.ruleset_id is None
 
 
 @pytest.mark.parametrize(
