@@ -39,8 +39,8 @@ demo: demo-data
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) demo_logins
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(MANAGE) db_worker >> var/worker.log 2>&1 & \
+	@$(MANAGE) db_worker >> var/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  OCOP_DEMO=1 $(BIN)/granian --interface wsgi --workers 1 --blocking-threads 4 \
 	    --host $(HOST) --port $(PORT) \
 	    --static-path-route /static --static-path-mount var/static \
