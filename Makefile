@@ -70,8 +70,8 @@ openapi: setup
 	$(MANAGE) export_openapi docs/openapi.json
 
 messages: setup
-	cd src/ocop && ../../$(MANAGE) makemessages -l en --no-obsolete --no-location --ignore 'tests/*' --ignore '*/tests/*'
-	cd src/ocop && ../../$(MANAGE) compilemessages -l en
+	cd src/ocop && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete --no-location --ignore 'tests/*' --ignore '*/tests/*'
+	cd src/ocop && ../../$(BIN)/python ../../manage.py compilemessages -l en
 
 bench: setup
 	$(BIN)/python bench/verify.py
