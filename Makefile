@@ -8,7 +8,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-browser lint format openapi messages bench check chromium serve worker migrate demo-data clean
+.PHONY: setup demo test test-browser lint format openapi messages check chromium serve worker migrate demo-data clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -72,9 +72,6 @@ openapi: setup
 messages: setup
 	cd src/ocop && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete --no-location --ignore 'tests/*' --ignore '*/tests/*'
 	cd src/ocop && ../../$(BIN)/python ../../manage.py compilemessages -l en
-
-bench: setup
-	$(BIN)/python bench/verify.py
 
 check: lint test
 
