@@ -59,12 +59,12 @@ test-browser: setup chromium
 	$(BIN)/python -m pytest -q -m browser tests/browser
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 
 format: setup
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
 
 openapi: setup
 	$(MANAGE) export_openapi docs/openapi.json
