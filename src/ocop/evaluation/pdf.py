@@ -142,7 +142,7 @@ def council_minutes_pdf(round: Round) -> bytes:
     text_w = max(40 * mm, (width - fixed - member_w * len(seated)) / 2)
     col_widths = [12 * mm, text_w, text_w, *[member_w] * len(seated), 22 * mm, 16 * mm, 50 * mm]
     table = Table(rows, colWidths=col_widths, repeatRows=1)
-    first_num, last_num = 3, 3 + len(seated) + 1
+    first_num, mean_col = 3, 3 + len(seated)
     table.setStyle(
         TableStyle(
             [
@@ -152,8 +152,8 @@ def council_minutes_pdf(round: Round) -> bytes:
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ALIGN", (0, 1), (0, -1), "CENTER"),
-                ("ALIGN", (first_num, 1), (last_num, -1), "RIGHT"),
-                ("ALIGN", (last_num + 1, 1), (last_num + 1, -1), "CENTER"),
+                ("ALIGN", (first_num, 1), (mean_col, -1), "RIGHT"),
+                ("ALIGN", (mean_col + 1, 1), (mean_col + 1, -1), "CENTER"),
             ]
         )
     )

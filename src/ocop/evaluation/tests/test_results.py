@@ -225,6 +225,8 @@ def test_minutes_pdf_carries_vietnamese_text_and_embeds_the_font(minutes_round, 
         "Trần Văn Chủ",
         "Lê Thị Thư",
         "Phạm Đức Mạnh",
+        # members numbered chair first, secretary last
+        "TV 1: Trần Văn Chủ; TV 2: Phạm Đức Mạnh; TV 3: Lê Thị Thư",
     ):
         assert expected in text, expected
     fonts = subprocess.run(
