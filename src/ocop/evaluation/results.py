@@ -297,7 +297,7 @@ def decision_record(
     Application.objects.filter(pk__in=ids).update(decision=decision)
     audit.record(
         actor=actor,
-        action="evaluation.decision_record",
+        action="evaluation.decision.record",
         obj=decision,
         before=None,
         province_id=round.province_id,
@@ -317,7 +317,7 @@ def decision_publish(*, actor: Actor, decision: Decision) -> Decision:
     locked.save(update_fields=["published_at", "updated_at"])
     audit.record(
         actor=actor,
-        action="evaluation.decision_publish",
+        action="evaluation.decision.publish",
         obj=locked,
         before=before,
         province_id=locked.round.province_id,

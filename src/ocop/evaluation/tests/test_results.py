@@ -276,7 +276,7 @@ def test_decision_record_links_applications_and_is_audited(officer, two_tier_rou
         app.refresh_from_db()
         assert app.decision == decision
     assert decision.published_at is None
-    assert [e.action for e in history(decision)] == ["evaluation.decision_record"]
+    assert [e.action for e in history(decision)] == ["evaluation.decision.record"]
 
 
 def test_decision_number_is_unique_per_round(officer, two_tier_round, decided_apps):
@@ -341,6 +341,53 @@ def test_decision_publish_once(officer, two_tier_round, decided_apps, actors):
     decision.refresh_from_db()
     assert decision.published_at == first
     assert sorted(e.action for e in history(decision)) == [
-        "evaluation.decision_publish",
-        "evaluation.decision_record",
+        "evaluation.decision.publish",
+        "evaluation.decision.record",
     ]
+
+
+def _big_parts() -> list[dict]:
+    """A/B/C (35/25/40) split into 5-point criteria: 20 criteria instead of 5."""
+
+    def part(code: str, count: int) -> dict:
+        return {
+            "code": code,
+            "name_vi": f"Phần {code}",
+            "max_points": 5 * count,
+            "sections": [
+                {
+                    "code": f"{code}1",
+                    "name_vi": f"Nhóm {code}1",
+                    "criteria": [
+                        {
+                            "code": f"{code}1.{i}",
+                            "name_vi": f"Tiêu chí {code}1.{i}",
+                            "mandatory": "unknown",
+                            "options": [
+                                {"code": f"{code}1.{i}.a", "points": 0, "label_vi": "Mức 0"},
+                                {"code": f"{code}1.{i}.b", "points": 5, "label_vi": "Mức 5"},
+                            ],
+                        }
+                        for i in range(1, count + 1)
+                    ],
+                }
+            ],
+        }
+
+    return [part("A", 7), part("B", 5), part("C", 8)]
+
+
+def test_feedback_query_count_does_not_grow_with_criteria(
+    two_tier_round, django_assert_max_num_queries
+):
+    ruleset = f.two_tier_ruleset(id="TEST.evaluation.big", parts=_big_parts())
+    app = f.ApplicationFactory(round=two_tier_round, ruleset=ruleset)
+    council = CouncilFactory(round=two_tier_round)
+    codes = [f"{p}1.{i}" for p, n in (("A", 7), ("B", 5), ("C", 8)) for i in range(1, n + 1)]
+    for k in range(4):
+        sheet = ScoreSheetFactory(application=app, member=CouncilMemberFactory(council=council))
+        answer_sheet(sheet, ruleset, {c: 5 if (j + k) % 2 else 0 for j, c in enumerate(codes)})
+    with django_assert_max_num_queries(5):
+        fb = results.application_feedback(app)
+    assert len(fb.criteria) == 20 and fb.sheet_count == 4
+    assert all(c.points == Decimal("2.50") for c in fb.criteria)
