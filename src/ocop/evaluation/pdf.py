@@ -47,6 +47,7 @@ def council_minutes_pdf(round: Round) -> bytes:
         "body": ParagraphStyle("body", fontName=regular, fontSize=10, leading=13),
         "cell": ParagraphStyle("cell", fontName=regular, fontSize=8.5, leading=10.5),
         "head": ParagraphStyle("head", fontName=bold, fontSize=8.5, leading=10.5, alignment=1),
+        "warn": ParagraphStyle("warn", fontName=bold, fontSize=9, leading=12),
         "sign": ParagraphStyle("sign", fontName=bold, fontSize=10, leading=13, alignment=1),
         "signname": ParagraphStyle("signname", fontName=regular, fontSize=10, alignment=1),
     }
@@ -62,7 +63,7 @@ def council_minutes_pdf(round: Round) -> bytes:
     applications = list(
         Application.objects.filter(round=round, sheets__status=SheetStatus.SUBMITTED)
         .distinct()
-        .select_related("product", "producer")
+        .select_related("product", "producer", "ruleset")
         .order_by("product__name", "id")
     )
     totals: dict[tuple[int, int], Decimal | None] = {}
@@ -102,6 +103,21 @@ def council_minutes_pdf(round: Round) -> bytes:
     for i, m in enumerate(seated, start=1):
         org = f", {m.organisation}" if m.organisation else ""
         story.append(Paragraph(f"{i}. {_person(m)} — {m.get_role_display()}{org}", styles["body"]))
+    unverified = sorted(
+        {a.ruleset.code for a in applications if a.ruleset and a.ruleset.needs_unverified_banner}
+    )
+    if unverified:
+        story += [
+            Spacer(1, 3 * mm),
+            Paragraph(
+                _(
+                    "Lưu ý: tiêu chí chưa được đối chiếu với văn bản chính thức (bộ %(codes)s); "
+                    "điểm và nội dung là bản chép cho đến khi cán bộ xác nhận."
+                )
+                % {"codes": ", ".join(unverified)},
+                styles["warn"],
+            ),
+        ]
     story += [
         Spacer(1, 4 * mm),
         Paragraph(

@@ -91,6 +91,8 @@ class Feedback:
     stars: int | None
     scale_total: Decimal | None
     gaps: list[CriterionFeedback] = field(default_factory=list)
+    # The rule set is not checked against the official text: every report on it says so.
+    unverified: bool = False
 
     @property
     def criteria(self) -> list[CriterionFeedback]:
@@ -168,6 +170,7 @@ def application_feedback(application: Application) -> Feedback:
         stars=application.stars,
         scale_total=ruleset.scale_total if ruleset is not None else None,
         gaps=gaps,
+        unverified=bool(ruleset is not None and ruleset.needs_unverified_banner),
     )
 
 

@@ -123,6 +123,7 @@ def test_feedback_means_per_criterion_section_and_part(scored):
     a1 = parts["A"].sections[0]
     assert (a1.code, a1.max_points, a1.points) == ("A1", 20, Decimal("13.34"))
     assert fb.total == Decimal("67.00") and fb.stars == 3 and fb.scale_total == 100
+    assert fb.unverified  # the synthetic sheet is an unverified transcription
 
 
 def test_feedback_gaps_are_sorted_by_points_missing(scored):
@@ -227,6 +228,8 @@ def test_minutes_pdf_carries_vietnamese_text_and_embeds_the_font(minutes_round, 
         "Phạm Đức Mạnh",
         # members numbered chair first, secretary last
         "TV 1: Trần Văn Chủ; TV 2: Phạm Đức Mạnh; TV 3: Lê Thị Thư",
+        # the synthetic sheet is an unverified transcription: the minutes say so
+        "chưa được đối chiếu với văn bản chính thức",
     ):
         assert expected in text, expected
     fonts = subprocess.run(
