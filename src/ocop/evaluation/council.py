@@ -74,6 +74,11 @@ class ScoringIncomplete(Conflict):
     message = gettext_lazy("Còn %(missing)s thành viên được phân công chưa nộp phiếu chấm.")
 
 
+class ScoringClosed(Conflict):
+    code = "evaluation.scoring_closed"
+    message = gettext_lazy("Hội đồng đã chốt điểm hồ sơ này; không nhận thêm hay sửa phiếu chấm.")
+
+
 class RuleSetNotScorable(Conflict):
     code = "evaluation.ruleset_not_scorable"
     message = gettext_lazy("Bộ tiêu chí «%(ruleset)s» không được dùng để chấm điểm.")
@@ -357,6 +362,34 @@ def _scorable_ruleset(application: Application) -> Any:
     return ruleset
 
 
+CLOSED = frozenset(
+    {
+        ApplicationStatus.SCORED,
+        ApplicationStatus.RECOGNISED,
+        ApplicationStatus.NOT_RECOGNISED,
+        ApplicationStatus.PROPOSED_NATIONAL,
+        ApplicationStatus.DECIDED,
+        ApplicationStatus.WITHDRAWN,
+    }
+)
+
+
+def _lock_open_application(application_id: int) -> Application:
+    """Lock the application row (serialises sheets against finalising); refuse once scored."""
+    app = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("ruleset")
+        .get(pk=application_id)
+    )
+    if app.outcome or app.status in CLOSED:
+        raise ScoringClosed()
+    return app
+
+
+def _application_id(sheet: ScoreSheet) -> int:
+    return ScoreSheet.objects.values_list("application_id", flat=True).get(pk=sheet.pk)
+
+
 def _locked_sheet(application: Application, member: CouncilMember) -> ScoreSheet:
     sheet, _created = ScoreSheet.objects.get_or_create(application=application, member=member)
     return ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
@@ -382,6 +415,7 @@ def _write_answers(
     expected_version: int | None,
     action: str,
 ) -> ScoreSheet:
+    application = _lock_open_application(application.pk)
     ruleset = _scorable_ruleset(application)
     if not member_can_score(member, application):
         raise SheetInvalid.from_dict(
@@ -464,6 +498,7 @@ def sheet_enter_paper(
 @transaction.atomic
 def sheet_submit(*, actor: Actor, sheet: ScoreSheet, expected_version: int | None = None):
     """Submit a complete sheet (every criterion answered); it is locked afterwards."""
+    _lock_open_application(_application_id(sheet))
     locked = (
         ScoreSheet.objects.select_for_update(of=("self",))
         .select_related("member__council", "application__ruleset")
@@ -499,6 +534,7 @@ def sheet_submit(*, actor: Actor, sheet: ScoreSheet, expected_version: int | Non
 @transaction.atomic
 def sheet_return(*, actor: Actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     """The chair returns a submitted sheet for re-scoring (e.g. a divergent total)."""
+    _lock_open_application(_application_id(sheet))
     locked = (
         ScoreSheet.objects.select_for_update(of=("self",))
         .select_related("member__council")
@@ -552,6 +588,8 @@ def application_score_finalise(*, actor: Actor, application: Application) -> App
     if council is None:
         raise CouncilInvalid.from_dict({"council": [_("Đợt đánh giá chưa có hội đồng.")]})
     require(actor, can_finalise_score, council)
+    if app.outcome or app.status in CLOSED:
+        raise ScoringClosed()
     ruleset = _scorable_ruleset(app)
     scorers = [
         a.member

@@ -378,3 +378,49 @@ def test_expired_seat_cannot_score(world):
             answers=answers_for(world["ruleset"], 60),
             expected_version=1,
         )
+
+
+def test_after_finalising_sheets_are_closed(world):
+    assign_all(world)
+    seats = world["seats"]
+    sheets = [score(world, seat, 60) for seat in seats.values()]
+    svc.application_score_finalise(actor=world["officer"], application=world["app"])
+    with pytest.raises(svc.ScoringClosed):
+        svc.sheet_return(actor=me(seats["chair"]), sheet=sheets[0], reason="Chấm lại")
+    with pytest.raises(svc.ScoringClosed):
+        svc.sheet_save(
+            actor=me(seats["m1"]),
+            application=world["app"],
+            member=seats["m1"],
+            answers=answers_for(world["ruleset"], 61),
+            expected_version=sheets[2].version,
+        )
+    with pytest.raises(svc.ScoringClosed) as caught:
+        svc.application_score_finalise(actor=world["officer"], application=world["app"])
+    assert caught.value.status == 409
+
+
+def test_a_failed_mandatory_criterion_is_not_recognised(world):
+    from ocop.criteria.tests import factories as cf
+
+    cf.load_product_sets()
+    doc = cf.document(id="TEST.council.mandatory")
+    criterion = doc["parts"][0]["sections"][0]["criteria"][0]
+    criterion["mandatory"] = "yes"
+    ruleset = cf.services.ruleset_import_yaml(
+        actor=cf.system(), data=cf.to_bytes(doc), filename="mandatory.yaml", trusted=True
+    ).ruleset
+    app = world["app"]
+    app.ruleset = ruleset
+    app.save(update_fields=["ruleset"])
+    world["ruleset"] = ruleset
+    assign_all(world)
+    for seat in world["seats"].values():
+        answers = max_answers(ruleset)
+        answers[criterion["code"]] = (criterion["options"][0]["code"], "")  # 0 points
+        score(world, seat, answers=answers)
+    done = svc.application_score_finalise(actor=world["officer"], application=app)
+    assert done.stars >= 3  # high enough on points alone
+    assert done.outcome == Outcome.NOT_RECOGNISED
+    assert done.status == ApplicationStatus.NOT_RECOGNISED
+    assert criterion["code"] in done.outcome_reason
