@@ -76,6 +76,9 @@ def council_minutes_pdf(round: Round) -> bytes:
     seated = [m for m in members if m.pk in present] or members
 
     story: list = [
+        Paragraph(_("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), styles["sign"]),
+        Paragraph(_("Độc lập - Tự do - Hạnh phúc"), styles["sign"]),
+        Spacer(1, 6 * mm),
         Paragraph(_("BIÊN BẢN HỌP HỘI ĐỒNG ĐÁNH GIÁ, PHÂN HẠNG SẢN PHẨM OCOP"), styles["title"]),
         Paragraph(
             round.name,
@@ -213,5 +216,15 @@ def council_minutes_pdf(round: Round) -> bytes:
         bottomMargin=15 * mm,
         title=_("Biên bản họp hội đồng — %(round)s") % {"round": round.name},
     )
-    doc.build(story)
+    page_label = _("Trang %(page)s")
+
+    def footer(canvas, document) -> None:
+        canvas.saveState()
+        canvas.setFont(regular, 8)
+        canvas.drawRightString(
+            landscape(A4)[0] - 15 * mm, 8 * mm, page_label % {"page": document.page}
+        )
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

@@ -230,6 +230,8 @@ def test_minutes_pdf_carries_vietnamese_text_and_embeds_the_font(minutes_round, 
         "TV 1: Trần Văn Chủ; TV 2: Phạm Đức Mạnh; TV 3: Lê Thị Thư",
         # the synthetic sheet is an unverified transcription: the minutes say so
         "chưa được đối chiếu với văn bản chính thức",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Trang 1",
     ):
         assert expected in text, expected
     fonts = subprocess.run(
@@ -240,6 +242,14 @@ def test_minutes_pdf_carries_vietnamese_text_and_embeds_the_font(minutes_round, 
     # columns: name type encoding emb sub uni object ID — emb is "yes" for every DejaVu font
     assert all("yes" in row[-5:-2] for row in rows), fonts
     assert any("Bold" in row[0] for row in rows)
+
+
+def test_minutes_pdf_reads_a_constant_number_of_queries(
+    minutes_round, django_assert_max_num_queries
+):
+    # council, members, applications, sheets — whatever the number of applications
+    with django_assert_max_num_queries(4):
+        council_minutes_pdf(minutes_round)
 
 
 def test_minutes_pdf_of_a_round_without_council_still_renders(two_tier_round):
