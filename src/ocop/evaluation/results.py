@@ -22,7 +22,7 @@ from ocop.core.access import require
 from ocop.core.actor import Actor
 from ocop.core.errors import Conflict, ValidationFailed
 from ocop.criteria.models import Criterion, Part, Section
-from ocop.evaluation.constants import Outcome, SheetStatus
+from ocop.evaluation.constants import Level, Outcome, SheetStatus
 from ocop.evaluation.models import Application, Decision, Round, ScoreSheet
 
 CENT = Decimal("0.01")
@@ -265,6 +265,10 @@ def decision_record(
         fail("signer", _("Nhập người ký."))
     if not (issuer or "").strip():
         fail("issuer", _("Nhập cơ quan ban hành."))
+    if level not in Level.values:
+        fail("level", _("Cấp ban hành không hợp lệ."))
+    if not isinstance(signed_on, dt.date):
+        fail("signed_on", _("Nhập ngày ký (dd/mm/yyyy)."))
     if not applications:
         fail("applications", _("Chọn ít nhất một hồ sơ."))
     ids = [a.pk for a in applications]

@@ -330,6 +330,23 @@ def test_decision_refuses_an_empty_list_and_blank_number(officer, two_tier_round
     assert {e["loc"][0] for e in exc.value.errors} == {"number", "applications"}
 
 
+def test_decision_refuses_an_unknown_level_and_a_missing_date(
+    officer, two_tier_round, decided_apps
+):
+    with pytest.raises(results.DecisionInvalid) as exc:
+        results.decision_record(
+            actor=officer,
+            round=two_tier_round,
+            number="1/QĐ",
+            signed_on=None,
+            signer="Chủ tịch",
+            issuer="UBND tỉnh",
+            level="galaxy",
+            applications=decided_apps,
+        )
+    assert {e["loc"][0] for e in exc.value.errors} == {"level", "signed_on"}
+
+
 @pytest.mark.parametrize(
     "role", ["other_province_officer", "commune_officer", "inspector", "producer"]
 )
