@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -486,8 +487,6 @@ def sheet_enter_paper(
         expected_version=expected_version,
         action="evaluation.sheet.enter_paper",
     )
-    from django.core.files.storage import default_storage
-
     name = default_storage.save(upload_path("score-sheets", checked.extension), scan_upload)
     sheet.paper_scan = name
     sheet.entered_by_id = actor.user_id

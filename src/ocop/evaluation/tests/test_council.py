@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from ocop.accounts.constants import Role
 from ocop.accounts.models import Membership
@@ -424,3 +425,43 @@ def test_a_failed_mandatory_criterion_is_not_recognised(world):
     assert done.outcome == Outcome.NOT_RECOGNISED
     assert done.status == ApplicationStatus.NOT_RECOGNISED
     assert criterion["code"] in done.outcome_reason
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks across connections need PostgreSQL",
+)
+def test_two_concurrent_saves_of_one_version_one_wins_one_is_stale(transactional_db, world):
+    import threading
+
+    assign_all(world)
+    seat = world["seats"]["m1"]
+    answers = answers_for(world["ruleset"], 60)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def save():
+        try:
+            barrier.wait()
+            svc.sheet_save(
+                actor=me(seat),
+                application=world["app"],
+                member=seat,
+                answers=answers,
+                expected_version=1,
+            )
+            results.append("saved")
+        except svc.SheetStale:
+            results.append("stale")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["saved", "stale"]
+    sheet = world["app"].sheets.get(member=seat)
+    assert sheet.version == 2
+    assert sheet.total == Decimal(60)
