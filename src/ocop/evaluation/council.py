@@ -423,7 +423,8 @@ def _write_answers(
             {"member": [_("Thành viên không được phân công hoặc đã khai báo xung đột lợi ích.")]}
         )
     sheet = _locked_sheet(application, member)
-    if expected_version is not None and sheet.version != expected_version:
+    # No version given: only a new sheet may be written (a blind write never overwrites).
+    if sheet.version != (1 if expected_version is None else expected_version):
         raise SheetStale(current=sheet.version)
     if sheet.status == SheetStatus.SUBMITTED:
         raise SheetLocked()

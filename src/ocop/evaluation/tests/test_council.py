@@ -465,3 +465,42 @@ def test_two_concurrent_saves_of_one_version_one_wins_one_is_stale(transactional
     sheet = world["app"].sheets.get(member=seat)
     assert sheet.version == 2
     assert sheet.total == Decimal(60)
+
+
+def test_an_unscorable_rule_set_is_refused(world):
+    from ocop.criteria.tests import factories as cf
+
+    cf.load_product_sets()
+    skeleton = cf.load_file(cf.SKELETON)
+    assert not skeleton.is_scorable
+    app = world["app"]
+    app.ruleset = skeleton
+    app.save(update_fields=["ruleset"])
+    assign_all(world)
+    seat = world["seats"]["m1"]
+    with pytest.raises(svc.RuleSetNotScorable) as caught:
+        svc.sheet_save(actor=me(seat), application=app, member=seat, answers={}, expected_version=1)
+    assert caught.value.status == 409
+    assert not app.sheets.exists()
+
+
+def test_a_blind_write_never_overwrites_a_saved_sheet(world):
+    assign_all(world)
+    seat = world["seats"]["m1"]
+    app = world["app"]
+    svc.sheet_save(
+        actor=me(seat),
+        application=app,
+        member=seat,
+        answers=answers_for(world["ruleset"], 60),
+        expected_version=None,
+    )
+    with pytest.raises(svc.SheetStale):
+        svc.sheet_save(
+            actor=me(seat),
+            application=app,
+            member=seat,
+            answers=answers_for(world["ruleset"], 62),
+            expected_version=None,
+        )
+    assert app.sheets.get(member=seat).total == Decimal(60)
