@@ -9,6 +9,28 @@ from ocop.geo import naming
 from ocop.geo.models import Commune, Province
 
 MAP_2025 = dt.date(2025, 7, 1)
+_LETTERS = "ABCDEGHKLMNPQRSTVXY"
+_DIGITS36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def unit_word(n: int) -> str:
+    """A distinct letter word per sequence number (1 -> "B", 20 -> "BB"): real unit names carry no
+    long numbers, and the address reader treats a 4-digit number as a house number."""
+    word = ""
+    while True:
+        n, rest = divmod(n, len(_LETTERS))
+        word = _LETTERS[rest] + word
+        if n == 0:
+            return word.capitalize()
+
+
+def synthetic_code(n: int, width: int) -> str:
+    """A unique code outside the official numeric ones (they are all digits)."""
+    body = ""
+    while n:
+        n, rest = divmod(n, 36)
+        body = _DIGITS36[rest] + body
+    return "Z" + body.rjust(width - 1, "0")
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):
@@ -16,8 +38,8 @@ class ProvinceFactory(factory.django.DjangoModelFactory):
         model = Province
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"{90 + n % 9}{n // 9}"[:4])
-    name = factory.Sequence(lambda n: f"Tỉnh Thử Nghiệm {n}")
+    code = factory.Sequence(lambda n: synthetic_code(n, 4))
+    name = factory.Sequence(lambda n: f"Tỉnh Thử Nghiệm {unit_word(n)}")
     division_type = "tỉnh"
     codename = factory.LazyAttribute(lambda o: fold(o.name).replace(" ", "_"))
     name_search = factory.LazyAttribute(lambda o: fold(o.name))
@@ -30,8 +52,8 @@ class CommuneFactory(factory.django.DjangoModelFactory):
         model = Commune
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"9{n:05d}"[:6])
-    name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
+    code = factory.Sequence(lambda n: synthetic_code(n, 6))
+    name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {unit_word(n)}")
     division_type = "xã"
     province = factory.SubFactory(ProvinceFactory)
     codename = factory.LazyAttribute(lambda o: fold(o.name).replace(" ", "_"))
