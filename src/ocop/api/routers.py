@@ -9,6 +9,10 @@ ROUTERS = [
     ("/producers", "ocop.producers.api.router"),
     ("/products", "ocop.products.api.router"),
     ("/criteria", "ocop.criteria.api.router"),
+    ("/evaluation", "ocop.evaluation.api.router"),
+    ("/certificates", "ocop.certificates.api.router"),
+    ("/stamps", "ocop.stamps.api.router"),
+    ("/public", "ocop.stamps.api_public.router"),
 ]
 
 

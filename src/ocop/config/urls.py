@@ -16,6 +16,10 @@ urlpatterns = [
     path("producers/", include("ocop.producers.urls")),
     path("products/", include("ocop.products.urls")),
     path("criteria/", include("ocop.criteria.urls")),
+    path("evaluation/", include("ocop.evaluation.urls")),
+    path("certificates/", include("ocop.certificates.urls")),
+    path("stamps/", include("ocop.stamps.urls")),
+    path("", include("ocop.stamps.urls_public")),
     path("", include("ocop.web.urls")),
 ]
 

@@ -51,6 +51,43 @@ NAV = (
     NavSpec(
         "criteria", _("Bộ tiêu chí"), ("criteria:list", "criteria:ruleset_list"), CRITERIA_ROLES
     ),
+    NavSpec(
+        "evaluation",
+        _("Đánh giá, phân hạng"),
+        ("evaluation:round_list",),
+        (
+            Role.ADMIN,
+            Role.PROVINCE_OFFICER,
+            Role.COMMUNE_OFFICER,
+            Role.COUNCIL_MEMBER,
+            Role.INSPECTOR,
+            Role.PRODUCER,
+        ),
+    ),
+    NavSpec(
+        "applications",
+        _("Hồ sơ của tôi"),
+        ("evaluation:application_list",),
+        (Role.PRODUCER,),
+    ),
+    NavSpec(
+        "certificates",
+        _("Giấy chứng nhận"),
+        ("certificates:certificate_list",),
+        REGISTRY_ROLES,
+    ),
+    NavSpec(
+        "stamps",
+        _("Tem truy xuất"),
+        ("stamps:batch_list",),
+        (Role.ADMIN, Role.PROVINCE_OFFICER, Role.INSPECTOR, Role.PRODUCER),
+    ),
+    NavSpec(
+        "alerts",
+        _("Cảnh báo"),
+        ("stamps:alert_list",),
+        (Role.ADMIN, Role.PROVINCE_OFFICER, Role.INSPECTOR),
+    ),
     NavSpec("users", _("Người dùng"), ("accounts:user_list", "accounts:users"), USER_ADMIN_ROLES),
 )
 ACCOUNT_URL_NAMES = ("accounts:account",)

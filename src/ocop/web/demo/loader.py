@@ -60,6 +60,11 @@ def load_demo() -> DemoReport:
     report = DemoReport()
     producers = _load_producers(data["producers"], report)
     _load_users(data["users"], data["password"], producers, report)
+    # Later stages of the programme, each in its own module, in dependency order.
+    from ocop.web.demo import certificates, evaluation, stamps
+
+    for section in (evaluation, certificates, stamps):
+        section.load(report)
     return report
 
 

@@ -1,0 +1,3 @@
+"""Policy cases: certificates (format: ocop.core.testing)."""
+
+CASES: list = []

@@ -1,0 +1,3 @@
+"""Policy cases: evaluation api (format: ocop.core.testing)."""
+
+CASES: list = []

@@ -1,0 +1,3 @@
+"""Policy cases: evaluation council (format: ocop.core.testing)."""
+
+CASES: list = []

@@ -1,0 +1,3 @@
+"""Policy cases: evaluation html (format: ocop.core.testing)."""
+
+CASES: list = []

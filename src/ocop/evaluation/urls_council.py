@@ -1,0 +1,3 @@
+"""Council, scoring sheets, minutes, decisions and feedback pages (evaluation namespace)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Stamp batches, codes, lots and the register (issued -> activated -> voided)."""

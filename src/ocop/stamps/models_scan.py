@@ -1,0 +1,1 @@
+"""Scan log (flushed in batches) and anomaly alerts."""

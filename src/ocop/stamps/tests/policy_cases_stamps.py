@@ -1,0 +1,3 @@
+"""Policy cases: stamps stamps (format: ocop.core.testing)."""
+
+CASES: list = []

@@ -1,0 +1,3 @@
+"""Policy cases: stamps verify (format: ocop.core.testing)."""
+
+CASES: list = []

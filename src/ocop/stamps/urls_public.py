@@ -1,0 +1,3 @@
+"""Public, log-in-free verification paths mounted at the site root: /v/<code> and GS1 Digital Link."""
+
+urlpatterns: list = []
