@@ -21,7 +21,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from ocop.accounts.constants import Role
+from ocop.core import clock
 from ocop.core.actor import Actor
+from ocop.evaluation.models import ConflictDeclaration, CouncilMember
 from ocop.producers import policies as producer_policies
 from ocop.producers.models import ProducerRepresentative
 
@@ -92,6 +94,36 @@ def can_pre_assess_application(actor: Actor, application: Any) -> bool:
 def can_manage_application(actor: Actor, application: Any) -> bool:
     """Province-level moves: lower-tier record, forward, schedule, score, recognise, decide."""
     return _is_central(actor) or _province_officer(actor, application)
+
+
+def can_edit_dossier(actor: Actor, application: Any) -> bool:
+    """Upload or remove dossier documents: the producer's own account, the commune officer
+    covering it, a province officer of its province (the state check is the service's)."""
+    return (
+        _is_central(actor)
+        or _represents(actor, application)
+        or _covers(actor, Role.COMMUNE_OFFICER, application)
+        or _province_officer(actor, application)
+    )
+
+
+def council_member_sees(actor: Actor, application: Any) -> bool:
+    """A seat valid today on the council of the application's round, without a declared
+    conflict of interest on it (a recused member does not see the application)."""
+    if actor.user_id is None:
+        return False
+    today = clock.today()
+    seat = CouncilMember.objects.filter(
+        council__round_id=application.round_id,
+        user_id=actor.user_id,
+        valid_from__lte=today,
+        valid_to__gte=today,
+    ).first()
+    if seat is None:
+        return False
+    return not ConflictDeclaration.objects.filter(
+        member=seat, application_id=application.pk, has_conflict=True
+    ).exists()
 
 
 # --- reads ---------------------------------------------------------------------------------------

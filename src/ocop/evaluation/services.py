@@ -20,7 +20,7 @@ from ocop.core.access import require
 from ocop.core.actor import Actor
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.errors import NoRuleSet
-from ocop.evaluation import policies, scoring, variants
+from ocop.evaluation import dossier, policies, scoring, variants
 from ocop.evaluation.constants import ApplicationKind, ApplicationStatus, Level, RoundStatus
 from ocop.evaluation.errors import (
     ApplicationDuplicate,
@@ -43,6 +43,11 @@ DEDICATED_VERBS = frozenset({"submit", "return", "pre_assess", "lower_score", "s
 # Stored scores keep two decimals, truncated: band edges have at most two decimals, so the
 # stored value falls in the same band as the exact mean the stars were taken from.
 STORED = Decimal("0.01")
+
+
+# Dossier writes live in evaluation.dossier; re-exported here, the app's write entry point.
+document_upload = dossier.document_upload
+document_remove = dossier.document_remove
 
 
 # --- rounds --------------------------------------------------------------------------------------
@@ -129,7 +134,8 @@ def application_create(
     registration: dict | None = None,
 ) -> Application:
     """A draft application of `product` for `round`. Upgrades and re-evaluations name the
-    previous (decided) application of the same product."""
+    previous (decided) application of the same product; its current dossier documents are
+    carried over (dossier.dossier_carry_over)."""
     require(actor, policies.can_create_application, product)
     errors: dict[str, list[str]] = {}
     if kind not in ApplicationKind.values:
@@ -168,6 +174,8 @@ def application_create(
         is_demo=round.is_demo,
     )
     audit.record(actor=actor, action="evaluation.application.create", obj=app, before=None)
+    if previous is not None:
+        dossier.dossier_carry_over(actor=actor, application=app)
     return app
 
 
@@ -204,7 +212,7 @@ def _locked(application: Application) -> Application:
     """Re-read the row under lock, so two concurrent moves cannot both start from one state."""
     fresh = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("round__process_variant", "product", "producer", "ruleset")
+        .select_related("round__process_variant", "product__product_set", "producer", "ruleset")
         .get(pk=application.pk)
     )
     return fresh
@@ -213,7 +221,10 @@ def _locked(application: Application) -> Application:
 @transaction.atomic
 def application_submit(*, actor: Actor, application: Application, note: str = "") -> Application:
     """Submit a draft. Pins the rule set in force for the product's set on the submission date;
-    the pin never changes afterwards (resubmission after a return keeps it)."""
+    the pin never changes afterwards (resubmission after a return keeps it).
+
+    Refused (422 "evaluation.dossier_incomplete", one error per item) while a required item of
+    the dossier checklist has no current document."""
     app = _locked(application)
     require(actor, policies.can_submit_application, app)
     fields = ["submitted_at"]
@@ -228,6 +239,8 @@ def application_submit(*, actor: Actor, application: Application, note: str = ""
                 product_set=app.product.product_set.code, on=today.strftime("%d/%m/%Y")
             ) from None
         fields.append("ruleset")
+    if app.status == ApplicationStatus.DRAFT:
+        dossier.require_complete(app)
     app.submitted_at = clock.now()
     return _move(actor=actor, application=app, verb="submit", reason=note, fields=fields)
 
@@ -289,6 +302,9 @@ def application_transition(
     if verb in DEDICATED_VERBS:
         raise UseDedicatedService(verb=verb)
     app = _locked(application)
+    if verb == "resubmit" and app.status == ApplicationStatus.RETURNED:
+        require(actor, policies.can_submit_application, app)
+        dossier.require_complete(app)
     return _move(actor=actor, application=app, verb=verb, reason=reason)
 
 

@@ -12,10 +12,11 @@ from decimal import Decimal
 
 import factory
 
+from ocop.core import clock
 from ocop.criteria.tests import factories as cf
-from ocop.evaluation import variants
+from ocop.evaluation import dossier, variants
 from ocop.evaluation.constants import ApplicationKind, Level, RoundStatus
-from ocop.evaluation.models import Application, ProcessVariant, Round
+from ocop.evaluation.models import Application, DossierDocument, ProcessVariant, Round
 from ocop.geo.tests.factories import ProvinceFactory
 from ocop.products.models import ProductSet
 from ocop.products.tests.factories import ProductFactory
@@ -92,3 +93,32 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     province = factory.LazyAttribute(lambda o: o.product.province)
     commune = factory.LazyAttribute(lambda o: o.product.commune)
     kind = ApplicationKind.FIRST
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def complete_dossier(application: Application, *, required_only: bool = True) -> list:
+    """Give every (required) checklist item of `application` a current document row, so that it
+    can be submitted. Rows only (no stored file): for tests and setups that do not download."""
+    existing = set(
+        DossierDocument.objects.filter(application=application, is_current=True).values_list(
+            "item", flat=True
+        )
+    )
+    rows = [
+        DossierDocument(
+            application=application,
+            item=item.code,
+            title=item.label,
+            file=f"dossiers/test/{application.pk}-{item.code}.pdf",
+            original_name=f"{item.code}.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            sha256="0" * 64,
+            uploaded_at=clock.now(),
+        )
+        for item in dossier.checklist_for(application)
+        if (item.required or not required_only) and item.code not in existing
+    ]
+    return DossierDocument.objects.bulk_create(rows)

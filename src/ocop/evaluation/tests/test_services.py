@@ -155,6 +155,7 @@ def test_upgrade_references_the_decided_previous_application(product, two_tier_r
 @pytest.mark.usefixtures("today")
 def test_submit_pins_the_rule_set_and_records_the_move(product, two_tier_round, actors):
     app = services.application_create(actor=SYSTEM, round=two_tier_round, product=product)
+    f.complete_dossier(app)
     app = services.application_submit(actor=actors["producer"], application=app, note="Nộp")
     app.refresh_from_db()
     assert app.status == S.SUBMITTED
@@ -185,6 +186,7 @@ def test_the_pinned_rule_set_never_changes(commune):
         registration_cutoff=dt.date(2021, 8, 31),
     )
     app = services.application_create(actor=SYSTEM, round=rnd, product=product)
+    f.complete_dossier(app)
     with clock.freeze(f.QD1048_DAY):
         app = services.application_submit(actor=SYSTEM, application=app)
         app = services.application_return(actor=SYSTEM, application=app, reason="Thiếu mẫu")
@@ -232,6 +234,7 @@ def test_submit_without_a_rule_set_in_force_is_refused(commune, two_tier_round):
 @pytest.mark.usefixtures("today")
 def test_submit_roles(product, two_tier_round, actors, who, allowed):
     app = f.ApplicationFactory(product=product, round=two_tier_round)
+    f.complete_dossier(app)
     if allowed:
         assert services.application_submit(actor=actors[who], application=app).status == S.SUBMITTED
     else:
@@ -365,6 +368,7 @@ def test_two_tier_journey(product, two_tier_round, actors):
     app = services.application_create(
         actor=actors["producer"], round=two_tier_round, product=product
     )
+    f.complete_dossier(app)
     app = services.application_submit(actor=actors["producer"], application=app)
     app = services.application_pre_assess(
         actor=commune_officer, application=app, answers=ANSWERS, conclusion="Đạt"
