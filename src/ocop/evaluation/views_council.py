@@ -346,7 +346,9 @@ def _sheet_page(
         "round": app.round,
         "seat": seat,
         "sheet": sheet,
-        "version": sheet.version if sheet is not None else 1,
+        # After a stale save the form keeps the version it was loaded at: saving again stays
+        # refused until the member reloads the sheet saved by the other session.
+        "version": (_version(data) if stale else (sheet.version if sheet is not None else 1)),
         "parts": _rows(tree, choices, comments),
         "totals": sel.totals_for(ruleset, tree, choices),
         "locked": locked,

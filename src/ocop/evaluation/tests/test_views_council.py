@@ -232,6 +232,7 @@ def test_sheet_renders_the_rule_set_tree(client, world):
     for code in ("A1.1", "A1.2", "A2.1", "B1.1", "C1.1"):
         assert f'name="c-{code}"' in html
     assert "Phần A" in html and "Tổng điểm tạm tính" in html
+    assert "Tiêu chí chưa được đối chiếu với văn bản chính thức." in html
     assert 'hx-post="' + sheet_url(world.app, "council_sheet_totals") in html
 
 
@@ -302,6 +303,7 @@ def test_stale_save_shows_a_clear_message_and_saves_nothing(client, world):
     html = response.content.decode()
     assert "Phiếu chấm đã được người khác lưu (phiên bản 2)" in html
     assert "Tải lại phiếu đã lưu" in html
+    assert 'name="version" value="1"' in html  # saving again stays stale until a reload
     sheet = ScoreSheet.objects.get(application=world.app, member=seat)
     assert sheet.total == Decimal(10) and sheet.version == 2
 
