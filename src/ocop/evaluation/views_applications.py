@@ -1,0 +1,583 @@
+"""Pages of rounds and applications: lists, creation, the application's workflow and feedback.
+
+Thin: parse a form, read through selectors, call one service, render. The decorators admit roles
+that may have something to do here; the selectors scope the objects (outside the scope is 404) and
+the services check the policy on the object (403) — a hidden button is never the check.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ocop.accounts.constants import Role
+from ocop.core.access import access
+from ocop.core.actor import Actor
+from ocop.core.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
+from ocop.core.text import fold
+from ocop.evaluation import policies, results, selectors, services
+from ocop.evaluation.constants import ApplicationStatus, Level
+from ocop.evaluation.forms import (
+    ApplicationCreateForm,
+    ApplicationFilterForm,
+    DocumentRemoveForm,
+    DocumentUploadForm,
+    LowerScoreForm,
+    NoteForm,
+    PreAssessmentForm,
+    ReasonForm,
+    RoundCreateForm,
+    RoundFilterForm,
+    TransitionForm,
+    apply_errors,
+)
+from ocop.evaluation.workflow import APPLICATION
+
+PAGE_SIZE = 25
+EXPORT_LIMIT = 5000
+S = ApplicationStatus
+# Moves with their own form or page (council scoring, decisions), never offered as a plain button.
+OWN_FORM_VERBS = frozenset({"submit", "resubmit", "return", "pre_assess", "lower_score", "score"})
+DECISION_VERBS = frozenset({"decide"})
+FEEDBACK_STATES = frozenset(
+    {S.SCORED, S.RECOGNISED, S.NOT_RECOGNISED, S.PROPOSED_NATIONAL, S.DECIDED}
+)
+
+
+# --- who may open the pages (objects are checked again by selectors and services) ---------------
+def _central(actor: Actor) -> bool:
+    return actor.is_system or actor.has_role(Role.ADMIN)
+
+
+def can_view_rounds(actor: Actor) -> bool:
+    return _central(actor) or actor.has_role(
+        Role.PROVINCE_OFFICER,
+        Role.COMMUNE_OFFICER,
+        Role.INSPECTOR,
+        Role.COUNCIL_MEMBER,
+        Role.PRODUCER,
+    )
+
+
+def can_view_applications(actor: Actor) -> bool:
+    return _central(actor) or actor.has_role(*policies.VIEW_ROLES, Role.PRODUCER)
+
+
+def can_register_applications(actor: Actor) -> bool:
+    """Create, submit, resubmit, withdraw: producers and officers (service checks the object)."""
+    return _central(actor) or actor.has_role(
+        Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.PRODUCER
+    )
+
+
+def can_review_applications(actor: Actor) -> bool:
+    """Return and pre-assess: commune and province officers."""
+    return _central(actor) or actor.has_role(Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER)
+
+
+def can_manage_applications(actor: Actor) -> bool:
+    """Province-level moves (lower-tier record, forward, schedule …)."""
+    return _central(actor) or actor.has_role(Role.PROVINCE_OFFICER)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def _is_fragment(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+
+
+def filter_applications(qs, filters: dict[str, Any]):
+    """Narrow a scoped application queryset by the filter bar's cleaned values."""
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("kind"):
+        qs = qs.filter(kind=filters["kind"])
+    if filters.get("commune"):
+        qs = qs.filter(commune__code=filters["commune"])
+    if filters.get("q"):
+        folded = fold(filters["q"])
+        qs = qs.filter(
+            Q(product__name_search__contains=folded)
+            | Q(producer__name_search__contains=folded)
+            | Q(product__code__icontains=filters["q"].strip())
+        )
+    return qs.order_by("product__name", "id")
+
+
+def _status_label(value: str) -> str:
+    return str(S(value).label) if value in S.values else value
+
+
+def _status_counts(qs) -> list[dict[str, Any]]:
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return [
+        {"status": value, "label": label, "count": counts[value]}
+        for value, label in S.choices
+        if counts.get(value)
+    ]
+
+
+# --- rounds --------------------------------------------------------------------------------------
+@access(can_view_rounds)
+@require_GET
+def round_list(request: HttpRequest) -> HttpResponse:
+    form = RoundFilterForm(request.GET)
+    filters = form.filters()
+    rounds = selectors.round_list(actor=request.actor, year=filters.get("year"))
+    if filters.get("status"):
+        rounds = rounds.filter(status=filters["status"])
+    if filters.get("level"):
+        rounds = rounds.filter(level=filters["level"])
+    rounds = rounds.select_related("legacy_district")
+    page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "evaluation/round_list.html"
+    if _is_fragment(request):
+        template += "#round-table"
+    context = {
+        "form": form,
+        "page_obj": page,
+        "can_create": policies.can_create_round(request.actor),
+    }
+    return render(request, template, context)
+
+
+@access(policies.can_create_round)
+@require_http_methods(["GET", "POST"])
+def round_create(request: HttpRequest) -> HttpResponse:
+    form = RoundCreateForm(request.POST or None, actor=request.actor)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data["level"] != Level.DISTRICT:
+            data["legacy_district"] = None
+        try:
+            rnd = services.round_create(actor=request.actor, **data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã tạo đợt đánh giá «%(name)s».") % {"name": rnd.name})
+            return redirect("evaluation:round_detail", public_id=rnd.public_id)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "evaluation/round_form.html", {"form": form}, status=status)
+
+
+def _round_applications(request: HttpRequest, rnd) -> tuple[ApplicationFilterForm, Any]:
+    form = ApplicationFilterForm(request.GET, actor=request.actor)
+    qs = selectors.application_list(actor=request.actor, round=rnd)
+    return form, filter_applications(qs, form.filters())
+
+
+@access(can_view_rounds)
+@require_GET
+def round_detail(request: HttpRequest, public_id) -> HttpResponse:
+    actor = request.actor
+    rnd = selectors.round_get(actor=actor, public_id=public_id)
+    form, applications = _round_applications(request, rnd)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "evaluation/round_detail.html"
+    if _is_fragment(request):
+        template += "#application-table"
+    context = {
+        "round": rnd,
+        "form": form,
+        "page_obj": page,
+        "status_counts": _status_counts(selectors.application_list(actor=actor, round=rnd)),
+        "can_register": can_register_applications(actor) and rnd.status == "open",
+        "show_round": False,
+    }
+    return render(request, template, context)
+
+
+EXPORT_COLUMNS = (
+    gettext_lazy("STT"),
+    gettext_lazy("Sản phẩm"),
+    gettext_lazy("Mã sản phẩm"),
+    gettext_lazy("Chủ thể"),
+    gettext_lazy("Xã"),
+    gettext_lazy("Loại hồ sơ"),
+    gettext_lazy("Trạng thái"),
+    gettext_lazy("Nộp lúc"),
+    gettext_lazy("Điểm"),
+    gettext_lazy("Hạng sao"),
+)
+
+
+def _xlsx(title: str, applications) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ho so"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True)
+    ws.append([str(c) for c in EXPORT_COLUMNS])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for n, app in enumerate(applications, start=1):
+        ws.append(
+            [
+                n,
+                app.product.name,
+                app.product.code or "",
+                app.producer.name,
+                app.commune.name,
+                app.get_kind_display(),
+                app.get_status_display(),
+                app.submitted_at.strftime("%d/%m/%Y") if app.submitted_at else "",
+                float(app.score) if app.score is not None else None,
+                app.stars,
+            ]
+        )
+    for letter, width in zip("ABCDEFGHIJ", (6, 40, 22, 36, 24, 24, 28, 12, 10, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@access(can_view_rounds)
+@require_GET
+def round_export(request: HttpRequest, public_id) -> HttpResponse:
+    """The round's applications as filtered on the page, as an Excel workbook."""
+    rnd = selectors.round_get(actor=request.actor, public_id=public_id)
+    _form, applications = _round_applications(request, rnd)
+    content = _xlsx(rnd.name, applications[:EXPORT_LIMIT])
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ho-so-{rnd.year}-{rnd.number}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- applications: list and create --------------------------------------------------------------
+@access(can_view_applications)
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    form = ApplicationFilterForm(request.GET, actor=actor)
+    applications = filter_applications(selectors.application_list(actor=actor), form.filters())
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "evaluation/application_list.html"
+    if _is_fragment(request):
+        template += "#application-table"
+    context = {
+        "form": form,
+        "page_obj": page,
+        "can_register": can_register_applications(actor),
+        "show_round": True,
+    }
+    return render(request, template, context)
+
+
+@access(can_register_applications)
+@require_http_methods(["GET", "POST"])
+def application_create(request: HttpRequest) -> HttpResponse:
+    initial = {k: request.GET[k] for k in ("round", "product", "kind") if request.GET.get(k)}
+    form = ApplicationCreateForm(request.POST or None, actor=request.actor, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            app = services.application_create(
+                actor=request.actor,
+                round=data["round"],
+                product=data["product"],
+                kind=data["kind"],
+                previous=data["previous"],
+                registration=form.registration(),
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except Conflict as exc:  # round closed meanwhile, or the product already registered
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Đã tạo hồ sơ đăng ký đánh giá (đang soạn)."))
+            return redirect("evaluation:application_detail", public_id=app.public_id)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(request, "evaluation/application_form.html", {"form": form}, status=status)
+
+
+# --- application detail and moves ---------------------------------------------------------------
+def _pre_assessment_rows(app) -> list[dict[str, Any]]:
+    found = getattr(app, "pre_assessment", None) if _has_pre_assessment(app) else None
+    if found is None:
+        return []
+    answers = found.answers or {}
+    return [
+        {
+            "name": c.get("name_vi") or c["code"],
+            "met": (answers.get(c["code"]) or {}).get("met"),
+            "note": (answers.get(c["code"]) or {}).get("note", ""),
+        }
+        for c in app.round.process_variant.pre_assessment_criteria or []
+    ]
+
+
+def _has_pre_assessment(app) -> bool:
+    try:
+        return app.pre_assessment is not None
+    except app.__class__.pre_assessment.RelatedObjectDoesNotExist:
+        return False
+
+
+def _pre_assess_form(app, data=None, files=None) -> PreAssessmentForm:
+    return PreAssessmentForm(
+        data,
+        files,
+        criteria=list(app.round.process_variant.pre_assessment_criteria or []),
+        with_report=False,
+    )
+
+
+def _detail_context(request: HttpRequest, app, **forms: Any) -> dict[str, Any]:
+    actor = request.actor
+    moves = APPLICATION.available(app, actor)
+    verbs = {t.verb for t in moves}
+    checklist = selectors.dossier_checklist(actor=actor, application=app)
+    return {
+        "app": app,
+        "checklist": checklist,
+        "diff": _diff_states(app),
+        "can_edit_dossier": checklist.editable and policies.can_edit_dossier(actor, app),
+        "upload_form": forms.get("upload_form"),
+        "action_errors": forms.get("action_errors") or [],
+        "registration": app.registration or {},
+        "history": [
+            (change, _status_label(change.to_status))
+            for change in selectors.application_history(actor=actor, application=app)
+        ],
+        "moves": [t for t in moves if t.verb not in OWN_FORM_VERBS | DECISION_VERBS],
+        "can_submit": bool(verbs & {"submit", "resubmit"}),
+        "can_return": "return" in verbs,
+        "can_pre_assess": "pre_assess" in verbs,
+        "can_lower_score": "lower_score" in verbs,
+        "pre_assessment": _pre_assessment_rows(app),
+        "pre_assessment_obj": app.pre_assessment if _has_pre_assessment(app) else None,
+        "show_feedback": app.status in FEEDBACK_STATES and app.ruleset_id is not None,
+        "return_form": forms.get("return_form") or ReasonForm(),
+        "pre_assess_form": forms.get("pre_assess_form") or _pre_assess_form(app),
+        "lower_score_form": forms.get("lower_score_form") or LowerScoreForm(),
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+    }
+
+
+@access(can_view_applications)
+@require_GET
+def application_detail(request: HttpRequest, public_id) -> HttpResponse:
+    app = selectors.application_get(actor=request.actor, public_id=public_id)
+    return render(request, "evaluation/application_detail.html", _detail_context(request, app))
+
+
+def _diff_states(app) -> dict[str, str]:
+    """Item code → how it differs from the previous dossier (upgrades and re-evaluations only)."""
+    if app.previous_id is None:
+        return {}
+    return {row.item.code: row.state for row in selectors.dossier_diff(app)}
+
+
+def _on_detail(request, public_id, form, form_key, call, success) -> HttpResponse:
+    """A form posted from the detail page: run one service, or show the page with the errors.
+
+    Invalid input re-renders with 422 and saves nothing; a refused move (wrong state, a guard,
+    the round closed) is reported as a message on the page it came from."""
+    app = selectors.application_get(actor=request.actor, public_id=public_id)
+    if form is None or form.is_valid():
+        try:
+            call(app, form.cleaned_data if form is not None else {})
+        except ValidationFailed as exc:
+            if form_key is None:  # a bare button: list the reasons above the workflow card
+                context = _detail_context(
+                    request, app, action_errors=[_error_text(exc)] + _item_errors(exc)
+                )
+                return render(
+                    request, "evaluation/application_detail.html", context, status=exc.status
+                )
+            apply_errors(form, exc)
+        except (Conflict, InvalidTransition) as exc:
+            messages.error(request, exc.detail)
+            return redirect("evaluation:application_detail", public_id=app.public_id)
+        else:
+            messages.success(request, success)
+            return redirect("evaluation:application_detail", public_id=app.public_id)
+    context = _detail_context(request, app, **({form_key: form} if form_key else {}))
+    return render(request, "evaluation/application_detail.html", context, status=422)
+
+
+def _error_text(exc: DomainError) -> str:
+    return exc.detail
+
+
+def _item_errors(exc: DomainError) -> list[str]:
+    return [str(e["message"]) for e in exc.errors if e.get("message")]
+
+
+@access(can_register_applications)
+@require_POST
+def application_submit(request: HttpRequest, public_id) -> HttpResponse:
+    """Submit a draft, or resubmit a dossier returned for completion."""
+
+    def call(app, data):
+        if app.status == S.RETURNED:
+            services.application_transition(
+                actor=request.actor, application=app, verb="resubmit", reason=data.get("note", "")
+            )
+        else:
+            services.application_submit(
+                actor=request.actor, application=app, note=data.get("note", "")
+            )
+
+    return _on_detail(request, public_id, NoteForm(request.POST), None, call, _("Đã nộp hồ sơ."))
+
+
+@access(can_review_applications)
+@require_POST
+def application_return(request: HttpRequest, public_id) -> HttpResponse:
+    def call(app, data):
+        services.application_return(actor=request.actor, application=app, reason=data["reason"])
+
+    return _on_detail(
+        request,
+        public_id,
+        ReasonForm(request.POST),
+        "return_form",
+        call,
+        _("Đã trả lại hồ sơ để bổ sung."),
+    )
+
+
+@access(can_review_applications)
+@require_POST
+def application_pre_assess(request: HttpRequest, public_id) -> HttpResponse:
+    app = selectors.application_get(actor=request.actor, public_id=public_id)
+    form = _pre_assess_form(app, request.POST, request.FILES)
+
+    def call(app, data):
+        services.application_pre_assess(
+            actor=request.actor,
+            application=app,
+            answers=form.answers(),
+            conclusion=data["conclusion"],
+        )
+
+    return _on_detail(
+        request, public_id, form, "pre_assess_form", call, _("Đã ghi kết quả sơ đánh giá cấp xã.")
+    )
+
+
+@access(can_manage_applications)
+@require_POST
+def application_lower_score(request: HttpRequest, public_id) -> HttpResponse:
+    def call(app, data):
+        services.application_lower_score(
+            actor=request.actor, application=app, score=data["score"], note=data["note"]
+        )
+
+    return _on_detail(
+        request,
+        public_id,
+        LowerScoreForm(request.POST),
+        "lower_score_form",
+        call,
+        _("Đã ghi điểm của hội đồng cấp huyện."),
+    )
+
+
+@access(can_register_applications)
+@require_POST
+def application_move(request: HttpRequest, public_id) -> HttpResponse:
+    """Any other move offered as a button (withdraw, forward, schedule, recognise …)."""
+    form = TransitionForm(request.POST)
+
+    def call(app, data):
+        if data["verb"] in OWN_FORM_VERBS | DECISION_VERBS or data["verb"] not in APPLICATION.verbs:
+            raise InvalidTransition(
+                code="evaluation.invalid_transition", verb=data["verb"], state=app.status
+            )
+        services.application_transition(
+            actor=request.actor, application=app, verb=data["verb"], reason=data["reason"]
+        )
+
+    return _on_detail(request, public_id, form, "transition_form", call, _("Đã cập nhật hồ sơ."))
+
+
+# --- dossier documents --------------------------------------------------------------------------
+@access(can_register_applications)
+@require_POST
+def application_document_upload(request: HttpRequest, public_id) -> HttpResponse:
+    """Upload (a new version of) one checklist item's document."""
+    form = DocumentUploadForm(request.POST, request.FILES)
+
+    def call(app, data):
+        services.document_upload(
+            actor=request.actor,
+            application=app,
+            item=data["item"],
+            file=data["file"],
+            title=data["title"],
+        )
+
+    return _on_detail(request, public_id, form, "upload_form", call, _("Đã tải lên tài liệu."))
+
+
+@access(can_register_applications)
+@require_POST
+def application_document_remove(request: HttpRequest, public_id, document_id: int) -> HttpResponse:
+    """Withdraw an item's current document (kept stored as history)."""
+    form = DocumentRemoveForm(request.POST)
+
+    def call(app, data):
+        document = _document_of(request, app, document_id)
+        services.document_remove(actor=request.actor, document=document, reason=data["reason"])
+
+    return _on_detail(request, public_id, form, None, call, _("Đã gỡ tài liệu khỏi hồ sơ."))
+
+
+def _document_of(request: HttpRequest, app, document_id: int):
+    document = selectors.document_get(actor=request.actor, id=document_id)
+    if document.application_id != app.pk:
+        raise NotFound()
+    return document
+
+
+@access(can_view_applications)
+@require_GET
+def application_document(request: HttpRequest, public_id, document_id: int) -> FileResponse:
+    """Download a dossier document (any version) of an application the actor may see."""
+    app = selectors.application_get(actor=request.actor, public_id=public_id)
+    document = _document_of(request, app, document_id)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise NotFound() from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- feedback ------------------------------------------------------------------------------------
+@access(can_view_applications)
+@require_GET
+def application_feedback(request: HttpRequest, public_id) -> HttpResponse:
+    """Itemised results for the producer: per criterion the points obtained vs the maximum."""
+    app = selectors.application_get(actor=request.actor, public_id=public_id)
+    if app.status not in FEEDBACK_STATES or app.ruleset_id is None:
+        messages.info(request, _("Kết quả chấm điểm chi tiết có sau khi hội đồng chốt điểm."))
+        return redirect("evaluation:application_detail", public_id=app.public_id)
+    feedback = results.application_feedback(app)
+    return render(
+        request, "evaluation/application_feedback.html", {"app": app, "feedback": feedback}
+    )
