@@ -1,5 +1,124 @@
-"""Public verification API, mounted at /api/v1/public (no log-in)."""
+"""Public verification API, mounted at /api/v1/public (no log-in).
 
-from ninja import Router
+`GET /verify/{code}` answers what the /v/<code> page shows, as JSON: 200 for a genuine code
+(whatever its certificate's status, which the body states), problem+json otherwise — 400 for a
+malformed code, 404 for an unknown, forged, tampered or not activated one, 410 for a voided one,
+429 with Retry-After when the client address is over its limit. At most two SELECTs, no write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from ocop.core.problem import problem_response
+from ocop.core.schemas import ProblemOut
+from ocop.stamps import verify
+from ocop.stamps.models_scan import ScanChannel
 
 router = Router(tags=["public"])
+
+
+class VerifiedProductOut(Schema):
+    name: str
+    code: str
+    stars: int | None
+    producer: str
+    commune: str
+    province: str
+
+
+class VerifiedCertificateOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    valid_until: dt.date | None
+    reason: str
+
+
+class VerifiedLotOut(Schema):
+    number: str
+    production_date: dt.date | None
+    best_before: dt.date | None
+
+
+class ScanSummaryOut(Schema):
+    count: int
+    first_at: dt.datetime | None
+    first_place: str
+
+
+class VerificationOut(Schema):
+    """The answer for a genuine code; `valid` is true only while its certificate is in force."""
+
+    outcome: str
+    genuine: bool
+    valid: bool
+    message: str
+    serial: str | None
+    product: VerifiedProductOut | None
+    certificate: VerifiedCertificateOut | None
+    lot: VerifiedLotOut | None
+    scans: ScanSummaryOut | None
+
+
+class VerificationProblemOut(ProblemOut):
+    outcome: str
+    genuine: bool
+
+
+NO_STORE = "no-store"
+
+
+def _json(body: dict, status: int) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type="application/json"
+    )
+    response["Cache-Control"] = NO_STORE
+    return response
+
+
+@router.get(
+    "/verify/{code}",
+    response={
+        200: VerificationOut,
+        400: VerificationProblemOut,
+        404: VerificationProblemOut,
+        410: VerificationProblemOut,
+        429: ProblemOut,
+    },
+    auth=None,
+    operation_id="stamp_verify",
+    summary="Xác thực một mã tem OCOP (công khai)",
+    description=(
+        "Kiểm tra chữ ký của mã trước (mã giả mạo không tốn truy vấn), sau đó tra sổ đăng ký tem "
+        "và trạng thái hiện tại của giấy chứng nhận. Tham số `tinh` (mã tỉnh, không bắt buộc) "
+        "ghi nhận nơi quét ở mức tỉnh."
+    ),
+)
+def stamp_verify(request: HttpRequest, code: str, tinh: str | None = None):
+    result = verify.answer(request, token=code, channel=ScanChannel.API)
+    if isinstance(result, int):
+        return problem_response(
+            code="core.rate_limited",
+            title=_("Quá nhiều yêu cầu"),
+            status=429,
+            detail=_("Bạn đã xác thực quá nhiều mã. Vui lòng thử lại sau %(n)s giây.")
+            % {"n": result},
+            headers={"Retry-After": str(result), "Cache-Control": NO_STORE},
+        )
+    body = result.as_dict()
+    if result.http_status == 200:
+        return _json(body, 200)
+    return problem_response(
+        code=result.error_code,
+        title=_("Không phải tem thật / không hợp lệ"),
+        status=result.http_status,
+        detail=result.headline,
+        headers={"Cache-Control": NO_STORE},
+        extra={"outcome": result.outcome, "genuine": False},
+    )

@@ -1,0 +1,323 @@
+"""The scan log off the request path: an in-process buffer flushed in batches (ADR 0006).
+
+A verification calls `record(scan)`: an append to a deque under a lock, no I/O. A daemon thread
+per process flushes the buffer every OCOP_SCAN_FLUSH_SECONDS (default 1 s) or as soon as
+OCOP_SCAN_FLUSH_ROWS (default 500) scans wait. A flush writes, in one transaction, one multi-row
+INSERT of scan events, one of rejected tokens and one upsert of the per-code counters
+(`ScanTally`); then the anomaly rules run over the batch (`stamps.anomalies`).
+
+Shutdown: `atexit` and a SIGTERM handler flush what is left, so a normal stop loses nothing; a
+crash (kill -9, power loss) loses at most one interval. A failed flush never fails verification:
+the rows go back to the buffer (bounded by OCOP_SCAN_BUFFER_MAX_ROWS) and, beyond that, are counted
+as dropped and logged as an error.
+
+Settings (all optional): OCOP_SCAN_FLUSH_ROWS, OCOP_SCAN_FLUSH_SECONDS, OCOP_SCAN_BUFFER_MAX_ROWS,
+OCOP_SCAN_FLUSH_THREAD (False: no thread, flush explicitly — the test suite), OCOP_SCAN_HASH_KEY
+(key of the client-address hash; derived from SECRET_KEY when empty).
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import os
+import signal
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from ocop.geo.models import Province
+from ocop.stamps.models_scan import RejectedScan, ScanEvent, ScanTally
+
+logger = logging.getLogger("ocop.stamps.scanlog")
+
+USER_AGENT_MAX = 300
+TOKEN_MAX = 64
+
+
+@dataclass(slots=True)
+class Scan:
+    """One verification as the request path saw it (plain data; written later)."""
+
+    at: dt.datetime
+    token: str
+    outcome: str
+    channel: str
+    client_hash: str
+    serial: int | None = None
+    certificate_status: str = ""
+    province_id: int | None = None
+    place_code: str = ""
+    place_name: str = ""
+    user_agent: str = ""
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def client_hash(address: str) -> str:
+    """A keyed hash of the client address (personal data is never stored raw)."""
+    key = (
+        _setting("OCOP_SCAN_HASH_KEY", "")
+        or hmac.new(
+            settings.SECRET_KEY.encode(), b"ocop.stamps.scan-client", hashlib.sha256
+        ).hexdigest()
+    )
+    return hmac.new(key.encode(), (address or "").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# --- writing one batch -----------------------------------------------------------------------------
+def _event(scan: Scan) -> ScanEvent:
+    return ScanEvent(
+        stamp_serial=scan.serial,
+        scanned_at=scan.at,
+        outcome=scan.outcome,
+        certificate_status=scan.certificate_status,
+        province_id=scan.province_id,
+        place_code=scan.place_code[:4],
+        place_name=scan.place_name[:100],
+        client_hash=scan.client_hash,
+        user_agent=scan.user_agent[:USER_AGENT_MAX],
+        channel=scan.channel,
+    )
+
+
+def _rejected(scan: Scan) -> RejectedScan:
+    return RejectedScan(
+        scanned_at=scan.at,
+        token=scan.token[:TOKEN_MAX],
+        outcome=scan.outcome,
+        place_code=scan.place_code[:4],
+        client_hash=scan.client_hash,
+        user_agent=scan.user_agent[:USER_AGENT_MAX],
+        channel=scan.channel,
+    )
+
+
+def _tallies(scans: list[Scan]) -> dict[int, list[Any]]:
+    """serial -> [count, first_at, first_place, last_at] over the batch."""
+    out: dict[int, list[Any]] = {}
+    for scan in scans:
+        row = out.get(scan.serial)  # type: ignore[arg-type]
+        if row is None:
+            out[scan.serial] = [1, scan.at, scan.place_name[:100], scan.at]  # type: ignore[index]
+            continue
+        row[0] += 1
+        if scan.at < row[1]:
+            row[1], row[2] = scan.at, scan.place_name[:100]
+        row[3] = max(row[3], scan.at)
+    return out
+
+
+def _upsert_tallies(scans: list[Scan]) -> None:
+    """One INSERT … ON CONFLICT DO UPDATE (same syntax on PostgreSQL and SQLite ≥ 3.24)."""
+    rows = _tallies(scans)
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table = qn(ScanTally._meta.db_table)
+    adapt = connection.ops.adapt_datetimefield_value
+    params: list[Any] = []
+    for serial, (count, first_at, first_place, last_at) in rows.items():
+        params += [serial, count, adapt(first_at), first_place, adapt(last_at)]
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} (serial, scan_count, first_at, first_place, last_at) "  # noqa: S608
+        f"VALUES {values} ON CONFLICT (serial) DO UPDATE SET "
+        f"scan_count = {table}.scan_count + excluded.scan_count, "
+        f"first_place = CASE WHEN excluded.first_at < {table}.first_at "
+        f"THEN excluded.first_place ELSE {table}.first_place END, "
+        f"first_at = CASE WHEN excluded.first_at < {table}.first_at "
+        f"THEN excluded.first_at ELSE {table}.first_at END, "
+        f"last_at = CASE WHEN excluded.last_at > {table}.last_at "
+        f"THEN excluded.last_at ELSE {table}.last_at END"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _name_places(scans: list[Scan]) -> None:
+    """Resolve shared province codes to names (one query per batch that has any); unknown codes
+    are dropped, since the code came from the client."""
+    wanted = {s.place_code for s in scans if s.place_code}
+    if not wanted:
+        return
+    names = dict(Province.objects.filter(code__in=wanted).values_list("code", "name"))
+    for scan in scans:
+        if scan.place_code:
+            scan.place_name = names.get(scan.place_code, "")
+            scan.place_code = scan.place_code if scan.place_name else ""
+
+
+def write_batch(scans: list[Scan]) -> None:
+    """Write one batch durably: events, rejected tokens and counters in one transaction."""
+    _name_places(scans)
+    with_serial = [s for s in scans if s.serial is not None]
+    without = [s for s in scans if s.serial is None]
+    with transaction.atomic():
+        if with_serial:
+            ScanEvent.objects.bulk_create([_event(s) for s in with_serial])
+        if without:
+            RejectedScan.objects.bulk_create([_rejected(s) for s in without])
+        _upsert_tallies(with_serial)
+
+
+# --- the buffer --------------------------------------------------------------------------------------
+class ScanBuffer:
+    """A thread-safe FIFO of scans with a flusher thread; one per process."""
+
+    def __init__(self) -> None:
+        self._rows: collections.deque[Scan] = collections.deque()
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        self.dropped = 0
+        self.flushed = 0
+
+    # request path ----------------------------------------------------------------------------
+    def record(self, scan: Scan) -> None:
+        with self._lock:
+            self._rows.append(scan)
+            size = len(self._rows)
+        if size >= int(_setting("OCOP_SCAN_FLUSH_ROWS", 500)):
+            self._wake.set()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def pending(self) -> list[Scan]:
+        with self._lock:
+            return list(self._rows)
+
+    # flushing --------------------------------------------------------------------------------
+    def _take(self, limit: int) -> list[Scan]:
+        with self._lock:
+            count = min(limit, len(self._rows))
+            return [self._rows.popleft() for _ in range(count)]
+
+    def _give_back(self, batch: list[Scan]) -> None:
+        cap = int(_setting("OCOP_SCAN_BUFFER_MAX_ROWS", 100_000))
+        with self._lock:
+            room = max(0, cap - len(self._rows))
+            kept = batch[:room]
+            self._rows.extendleft(reversed(kept))
+            lost = len(batch) - len(kept)
+        if lost:
+            self.dropped += lost
+            logger.error("scan log: %d scans dropped (buffer full after failed flushes)", lost)
+
+    def flush(self, *, evaluate: bool = True) -> int:
+        """Write everything buffered, in batches of OCOP_SCAN_FLUSH_ROWS; returns rows written."""
+        size = int(_setting("OCOP_SCAN_FLUSH_ROWS", 500))
+        written = 0
+        with self._flush_lock:
+            while True:
+                batch = self._take(size)
+                if not batch:
+                    return written
+                try:
+                    write_batch(batch)
+                except Exception:  # noqa: BLE001 - the database may be down; keep the rows
+                    logger.exception("scan log: flush of %d scans failed", len(batch))
+                    self._give_back(batch)
+                    return written
+                written += len(batch)
+                self.flushed += len(batch)
+                if evaluate:
+                    _evaluate(batch)
+
+    def _run(self) -> None:
+        interval = float(_setting("OCOP_SCAN_FLUSH_SECONDS", 1.0))
+        while not self._stopping:
+            self._wake.wait(interval)
+            self._wake.clear()
+            self.flush()
+            _close_connection()
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._thread = threading.Thread(target=self._run, name="ocop-scan-flusher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the thread and flush what is left (shutdown)."""
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+        self.flush()
+
+
+def _evaluate(batch: list[Scan]) -> None:
+    from ocop.stamps import anomalies
+
+    try:
+        anomalies.evaluate(batch)
+    except Exception:  # noqa: BLE001 - rules must never lose the (already written) scans
+        logger.exception("scan log: anomaly rules failed on a batch of %d scans", len(batch))
+
+
+def _close_connection() -> None:
+    with contextlib.suppress(Exception):
+        connection.close_if_unusable_or_obsolete()
+
+
+# --- the process's buffer ------------------------------------------------------------------------------
+_buffer: ScanBuffer | None = None
+_buffer_pid: int | None = None
+_setup_lock = threading.Lock()
+
+
+def buffer() -> ScanBuffer:
+    """This process's buffer (a forked worker gets a fresh one and its own thread)."""
+    global _buffer, _buffer_pid
+    pid = os.getpid()
+    if _buffer is not None and _buffer_pid == pid:
+        return _buffer
+    with _setup_lock:
+        if _buffer is None or _buffer_pid != pid:
+            _buffer, _buffer_pid = ScanBuffer(), pid
+            _install_shutdown_hooks(_buffer)
+            if _setting("OCOP_SCAN_FLUSH_THREAD", not getattr(settings, "TESTING", False)):
+                _buffer.start()
+    return _buffer
+
+
+def record(scan: Scan) -> None:
+    """Buffer one scan (the request path's only call: no I/O)."""
+    buffer().record(scan)
+
+
+def flush() -> int:
+    """Write everything buffered now (tests, management commands, shutdown)."""
+    return buffer().flush()
+
+
+def _install_shutdown_hooks(target: ScanBuffer) -> None:
+    atexit.register(target.stop)
+    if threading.current_thread() is not threading.main_thread():
+        return  # signal handlers can only be set from the main thread; atexit still flushes
+    with contextlib.suppress(ValueError, OSError):
+        previous = signal.getsignal(signal.SIGTERM)
+
+        def on_sigterm(signum, frame):  # pragma: no cover - exercised by the bench's shutdown
+            target.stop()
+            if callable(previous):
+                previous(signum, frame)
+                return
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, on_sigterm)

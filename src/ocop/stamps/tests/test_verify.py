@@ -1,0 +1,235 @@
+"""Public verification: /v/<code>, GS1 Digital Link paths and GET /api/v1/public/verify/{code}."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from ocop.core import clock
+from ocop.stamps import codes, scanlog
+from ocop.stamps.models import ScanEvent
+from ocop.stamps.tests.verify_support import (
+    GTIN,
+    TODAY,
+    forged_token,
+    fresh_buffer,
+    genuine_stamp,
+    inactive_stamp,
+    token,
+    voided_stamp,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOT_GENUINE = "Không phải tem thật / không hợp lệ"
+
+
+@pytest.fixture(autouse=True)
+def _clean():
+    cache.clear()
+    with clock.freeze(TODAY), fresh_buffer() as buf:
+        yield buf
+
+
+@pytest.fixture
+def client():
+    return Client(raise_request_exception=False)
+
+
+def page(client, code):
+    return client.get(f"/v/{code}")
+
+
+def api(client, code):
+    return client.get(f"/api/v1/public/verify/{code}")
+
+
+def test_a_genuine_code_shows_the_product_its_certificate_and_lot(client):
+    stamp = genuine_stamp()
+    cert = stamp.lot.certificate
+
+    response = page(client, token(stamp))
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Tem thật. Sản phẩm OCOP có giấy chứng nhận còn hiệu lực." in text
+    for fact in (
+        cert.product_name,
+        cert.producer_name,
+        cert.number,
+        cert.commune_name,
+        cert.province_name,
+        stamp.lot.lot_number,
+        "01/12/2025",
+        "01/12/2026",
+    ):
+        assert fact in text
+    assert "Còn hiệu lực" in text
+    assert "Sản phẩm OCOP 4 sao" in text
+    assert "Đây là lần xác thực đầu tiên của mã này." in text
+    assert "kiểm tra thanh địa chỉ" in text
+    assert f"/v/{token(stamp)}/bao-cao" in text
+
+
+def test_lower_case_tokens_verify_too(client):
+    stamp = genuine_stamp()
+
+    assert page(client, token(stamp).lower()).status_code == 200
+
+
+def test_after_a_flush_the_page_says_how_often_and_when_the_code_was_first_verified(client):
+    stamp = genuine_stamp()
+    with clock.freeze(dt.datetime(2026, 1, 15, 8, 30, tzinfo=clock.LOCAL_TZ)):
+        client.get(f"/v/{token(stamp)}?tinh=01")
+    scanlog.flush()
+
+    text = page(client, token(stamp)).content.decode()
+
+    assert "Mã này đã được xác thực 1 lần trước đây." in text
+    assert "Đã được xác thực lần đầu lúc 15/01/2026 08:30" in text
+
+
+def test_a_revoked_certificate_is_shown_as_revoked_with_its_public_reason(client):
+    stamp = genuine_stamp()
+    cert = stamp.lot.certificate
+    cert.revoked_at = clock.now() - dt.timedelta(hours=1)
+    cert.revocation_public_reason = "Sản phẩm không duy trì chất lượng."
+    cert.save()
+
+    response = page(client, token(stamp))
+
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "giấy chứng nhận OCOP của sản phẩm hiện không còn hiệu lực" in text
+    assert "Đã thu hồi" in text
+    assert "Sản phẩm không duy trì chất lượng." in text
+
+
+def test_an_expired_certificate_is_shown_as_expired(client):
+    stamp = genuine_stamp()
+    after = stamp.lot.certificate.valid_until + dt.timedelta(days=1)
+
+    with clock.freeze(after):
+        response = api(client, token(stamp))
+
+    assert response.status_code == 200
+    assert response.json()["valid"] is False
+    assert response.json()["certificate"]["status"] == "expired"
+
+
+@pytest.mark.parametrize(
+    ("make", "status", "outcome"),
+    [
+        (lambda: token(inactive_stamp()), 404, "inactive"),
+        (lambda: token(voided_stamp()), 410, "voided"),
+        (lambda: codes.sign(codes.new_serial()), 404, "unknown"),
+        (lambda: forged_token(genuine_stamp()), 404, "forged"),
+        (lambda: "not-a-code", 400, "malformed"),
+        (lambda: "0" * 29, 404, "forged"),
+        (lambda: "Ư" * 29, 400, "malformed"),
+    ],
+)
+def test_codes_that_are_not_genuine_get_a_clear_answer_and_status(client, make, status, outcome):
+    code = make()
+
+    html = page(client, code)
+    body = api(client, code)
+
+    assert html.status_code == status
+    assert NOT_GENUINE in html.content.decode()
+    assert body.status_code == status
+    assert body["Content-Type"] == "application/problem+json"
+    assert body.json()["code"] == f"stamps.verify.{outcome}"
+    assert body.json()["genuine"] is False
+
+
+def test_the_api_returns_the_same_facts_as_the_page(client):
+    stamp = genuine_stamp()
+    cert = stamp.lot.certificate
+
+    data = api(client, token(stamp)).json()
+
+    assert data["outcome"] == "genuine"
+    assert data["genuine"] is True and data["valid"] is True
+    assert data["serial"] == codes.human_serial(stamp.serial)
+    assert data["product"]["name"] == cert.product_name
+    assert data["product"]["stars"] == 4
+    assert data["product"]["province"] == cert.province_name
+    assert data["certificate"] == {
+        "number": cert.number,
+        "status": "valid",
+        "status_label": "Còn hiệu lực",
+        "valid_until": cert.valid_until.isoformat(),
+        "reason": "",
+    }
+    assert data["lot"] == {
+        "number": stamp.lot.lot_number,
+        "production_date": "2025-12-01",
+        "best_before": "2026-12-01",
+    }
+    assert data["scans"] == {"count": 0, "first_at": None, "first_place": ""}
+
+
+# --- GS1 Digital Link -------------------------------------------------------------------------------
+def gs1_stamp():
+    stamp = genuine_stamp()
+    product = stamp.batch.product
+    product.gtin = GTIN
+    product.save()
+    return stamp
+
+
+def test_a_gs1_digital_link_resolves_to_the_same_answer(client):
+    stamp = gs1_stamp()
+    url = codes.gs1_path(gtin=GTIN, lot=stamp.lot.lot_number, serial=stamp.serial)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert stamp.lot.certificate.number in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("mangle", "status"),
+    [
+        (lambda url: url.replace("/10/", "/10/X"), 404),  # another lot
+        (lambda url: url.replace("08930000000019", "08930000000026"), 404),  # another GTIN
+        (lambda url: url.replace("08930000000019", "08930000000010"), 400),  # bad check digit
+        (lambda url: url.split("?")[0], 400),  # no signature
+        (lambda url: url[:-3] + ("ZZZ" if not url.endswith("ZZZ") else "YYY"), 404),  # forged
+        (lambda url: "/01/123", 400),
+        (lambda url: "/01/", 400),
+        (lambda url: url.replace("/01/", "/01/x"), 400),
+    ],
+)
+def test_malformed_or_mismatched_gs1_paths_are_refused(client, mangle, status):
+    stamp = gs1_stamp()
+    url = codes.gs1_path(gtin=GTIN, lot=stamp.lot.lot_number, serial=stamp.serial)
+
+    response = client.get(mangle(url))
+
+    assert response.status_code == status
+    assert NOT_GENUINE in response.content.decode()
+
+
+# --- no write on the request path ---------------------------------------------------------------------
+def test_a_verification_is_buffered_not_written(client, _clean):
+    stamp = genuine_stamp()
+
+    page(client, token(stamp))
+    api(client, "nonsense")
+
+    assert ScanEvent.objects.count() == 0
+    assert [s.outcome for s in _clean.pending()] == ["genuine", "malformed"]
+    assert _clean.pending()[0].serial == stamp.serial
+    assert _clean.pending()[0].province_id == stamp.batch.province_id
+
+
+def test_pages_carry_no_cookie_and_are_not_cached(client):
+    stamp = genuine_stamp()
+
+    response = page(client, token(stamp))
+
+    assert not response.cookies
+    assert response["Cache-Control"] == "no-store"

@@ -1,0 +1,449 @@
+"""Public verification of a stamp code: the use case behind /v/<code>, GS1 Digital Link paths and
+GET /api/v1/public/verify/{code}.
+
+The path is built for the quality targets (§2.1): the token's signature is checked first, so a
+forged or malformed token costs no query; a signed one costs at most two SELECTs — the stamp
+joined to its lot, batch, product and certificate, and the code's counters (`ScanTally`) — and no
+write: the scan goes to the in-process buffer (`scanlog.record`). The certificate status is
+derived from the certificate row itself, so a revocation shows at once. Nothing here touches the
+session, `request.user` or a database cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from ocop.certificates import selectors as certificate_selectors
+from ocop.certificates.constants import IN_FORCE, CertificateStatus
+from ocop.core import clock
+from ocop.stamps import codes, scanlog
+from ocop.stamps.constants import StampState
+from ocop.stamps.models_register import Stamp
+from ocop.stamps.models_scan import ScanOutcome, ScanTally
+
+PLACE_PATTERN = re.compile(r"^\d{2}$")
+PLACE_COOKIE = "ocop_tinh"
+
+STATUS_BY_OUTCOME = {
+    ScanOutcome.GENUINE: 200,
+    ScanOutcome.NOT_IN_FORCE: 200,
+    ScanOutcome.INACTIVE: 404,
+    ScanOutcome.VOIDED: 410,
+    ScanOutcome.MISMATCH: 404,
+    ScanOutcome.UNKNOWN: 404,
+    ScanOutcome.FORGED: 404,
+    ScanOutcome.MALFORMED: 400,
+}
+
+
+@dataclass
+class Verdict:
+    """What a verification answers (the page, the GS1 path and the API show the same facts)."""
+
+    outcome: str
+    token: str
+    serial: int | None = None
+    stamp_state: str = ""
+    product_name: str = ""
+    product_code: str = ""
+    producer_name: str = ""
+    commune_name: str = ""
+    province_name: str = ""
+    province_id: int | None = None
+    stars: int | None = None
+    certificate_number: str = ""
+    certificate_status: str = ""
+    certificate_valid_until: dt.date | None = None
+    status_reason: str = ""
+    lot_number: str = ""
+    production_date: dt.date | None = None
+    best_before: dt.date | None = None
+    scan_count: int = 0
+    first_scanned_at: dt.datetime | None = None
+    first_scanned_place: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    # --- derived ----------------------------------------------------------------------------
+    @property
+    def http_status(self) -> int:
+        return STATUS_BY_OUTCOME[ScanOutcome(self.outcome)]
+
+    @property
+    def genuine(self) -> bool:
+        """The code is one we issued and activated (whatever its certificate's status)."""
+        return self.outcome in (ScanOutcome.GENUINE, ScanOutcome.NOT_IN_FORCE)
+
+    @property
+    def valid(self) -> bool:
+        return self.outcome == ScanOutcome.GENUINE
+
+    @property
+    def human_serial(self) -> str:
+        if self.serial is None:
+            return ""
+        try:
+            return codes.human_serial(self.serial)
+        except ValueError:
+            return ""
+
+    @property
+    def certificate_status_label(self) -> str:
+        if not self.certificate_status:
+            return ""
+        return str(CertificateStatus(self.certificate_status).label)
+
+    @property
+    def outcome_label(self) -> str:
+        return str(ScanOutcome(self.outcome).label)
+
+    @property
+    def headline(self) -> str:
+        return str(HEADLINES[ScanOutcome(self.outcome)]())
+
+    @property
+    def error_code(self) -> str:
+        return f"stamps.verify.{self.outcome}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON answer (ISO dates; times with their offset)."""
+
+        def iso(value: Any) -> Any:
+            if isinstance(value, dt.datetime):
+                return value.astimezone(clock.LOCAL_TZ).isoformat()
+            if isinstance(value, dt.date):
+                return value.isoformat()
+            return value
+
+        return {
+            "outcome": self.outcome,
+            "genuine": self.genuine,
+            "valid": self.valid,
+            "message": self.headline,
+            "serial": self.human_serial or None,
+            "product": {
+                "name": self.product_name,
+                "code": self.product_code,
+                "stars": self.stars,
+                "producer": self.producer_name,
+                "commune": self.commune_name,
+                "province": self.province_name,
+            }
+            if self.genuine
+            else None,
+            "certificate": {
+                "number": self.certificate_number,
+                "status": self.certificate_status,
+                "status_label": self.certificate_status_label,
+                "valid_until": iso(self.certificate_valid_until),
+                "reason": self.status_reason,
+            }
+            if self.genuine
+            else None,
+            "lot": {
+                "number": self.lot_number,
+                "production_date": iso(self.production_date),
+                "best_before": iso(self.best_before),
+            }
+            if self.genuine
+            else None,
+            "scans": {
+                "count": self.scan_count,
+                "first_at": iso(self.first_scanned_at),
+                "first_place": self.first_scanned_place,
+            }
+            if self.serial is not None and self.outcome != ScanOutcome.UNKNOWN
+            else None,
+        }
+
+
+HEADLINES = {
+    ScanOutcome.GENUINE: lambda: _("Tem thật. Sản phẩm OCOP có giấy chứng nhận còn hiệu lực."),
+    ScanOutcome.NOT_IN_FORCE: lambda: _(
+        "Tem thật, nhưng giấy chứng nhận OCOP của sản phẩm hiện không còn hiệu lực."
+    ),
+    ScanOutcome.INACTIVE: lambda: _(
+        "Không hợp lệ: tem này chưa được kích hoạt cho lô hàng nào, không phải tem đang lưu hành."
+    ),
+    ScanOutcome.VOIDED: lambda: _("Không hợp lệ: tem này đã bị hủy, không còn giá trị."),
+    ScanOutcome.MISMATCH: lambda: _(
+        "Không phải tem thật: thông tin sản phẩm hoặc lô trong đường dẫn không khớp với tem."
+    ),
+    ScanOutcome.UNKNOWN: lambda: _("Không phải tem thật: mã này không có trong sổ đăng ký tem."),
+    ScanOutcome.FORGED: lambda: _("Không phải tem thật: mã đã bị làm giả hoặc bị sửa đổi."),
+    ScanOutcome.MALFORMED: lambda: _(
+        "Mã không hợp lệ: mã không đúng định dạng tem OCOP. Vui lòng quét lại hoặc nhập đúng mã."
+    ),
+}
+
+
+# --- reading --------------------------------------------------------------------------------------
+def stamp_lookup(serial: int) -> Stamp | None:
+    """The stamp with everything the answer shows, in one query (None when unknown)."""
+    return (
+        Stamp.objects.select_related(
+            "lot__certificate", "batch__certificate", "batch__product", "batch__province"
+        )
+        .filter(serial=serial)
+        .first()
+    )
+
+
+def _tally(serial: int) -> tuple[int, dt.datetime | None, str]:
+    row = (
+        ScanTally.objects.filter(serial=serial)
+        .values_list("scan_count", "first_at", "first_place")
+        .first()
+    )
+    return row if row is not None else (0, None, "")
+
+
+def _fill_certificate(verdict: Verdict, cert: Any, on: dt.date) -> None:
+    status = certificate_selectors.certificate_status(cert, on)
+    verdict.certificate_status = str(status)
+    verdict.certificate_number = cert.number
+    verdict.certificate_valid_until = cert.valid_until
+    verdict.product_name = cert.product_name
+    verdict.product_code = cert.product_code
+    verdict.producer_name = cert.producer_name
+    verdict.commune_name = cert.commune_name
+    verdict.province_name = cert.province_name
+    verdict.stars = cert.stars
+    if status == CertificateStatus.REVOKED:
+        verdict.status_reason = cert.revocation_public_reason
+    elif status == CertificateStatus.SUSPENDED:
+        verdict.status_reason = cert.suspension_public_reason
+    elif status == CertificateStatus.SUPERSEDED:
+        verdict.status_reason = cert.supersession_reason
+
+
+def _judge(stamp: Stamp, token: str, on: dt.date) -> Verdict:
+    verdict = Verdict(outcome=ScanOutcome.UNKNOWN, token=token, serial=stamp.serial)
+    verdict.stamp_state = stamp.state
+    verdict.province_id = stamp.batch.province_id
+    lot = stamp.lot
+    cert = lot.certificate if lot is not None else stamp.batch.certificate
+    if stamp.state == StampState.VOIDED:
+        verdict.outcome = ScanOutcome.VOIDED
+    elif stamp.state != StampState.ACTIVATED or lot is None:
+        verdict.outcome = ScanOutcome.INACTIVE
+    else:
+        verdict.lot_number = lot.lot_number
+        verdict.production_date = lot.production_date
+        verdict.best_before = lot.best_before
+        verdict.outcome = ScanOutcome.GENUINE
+    if cert is not None:
+        _fill_certificate(verdict, cert, on)
+        if verdict.outcome == ScanOutcome.GENUINE and verdict.certificate_status not in IN_FORCE:
+            verdict.outcome = ScanOutcome.NOT_IN_FORCE
+    elif verdict.outcome == ScanOutcome.GENUINE:
+        verdict.outcome = ScanOutcome.NOT_IN_FORCE
+    return verdict
+
+
+def _verdict_for_serial(serial: int, token: str, *, gtin: str = "", lot: str = "") -> Verdict:
+    stamp = stamp_lookup(serial)
+    if stamp is None:
+        return Verdict(outcome=ScanOutcome.UNKNOWN, token=token, serial=serial)
+    verdict = _judge(stamp, token, clock.today())
+    if gtin and not _gtin_matches(stamp, gtin):
+        return Verdict(outcome=ScanOutcome.MISMATCH, token=token, serial=serial)
+    if lot and (stamp.lot is None or stamp.lot.lot_number != lot):
+        return Verdict(outcome=ScanOutcome.MISMATCH, token=token, serial=serial)
+    verdict.scan_count, verdict.first_scanned_at, verdict.first_scanned_place = _tally(serial)
+    return verdict
+
+
+def _gtin_matches(stamp: Stamp, gtin: str) -> bool:
+    registered = (stamp.batch.product.gtin or "").strip()
+    try:
+        return bool(registered) and codes.gtin14(registered) == gtin
+    except ValueError:
+        return False
+
+
+def verify_token(token: str) -> Verdict:
+    """Check a /v/ token: signature first (no query), then the register."""
+    token = (token or "").strip()
+    try:
+        code = codes.parse(token)
+    except codes.InvalidCode:
+        return Verdict(outcome=_bad_token_outcome(token), token=token)
+    return _verdict_for_serial(code.serial, token.upper())
+
+
+def verify_gs1(path: str, signature: str) -> Verdict:
+    """Check a GS1 Digital Link path and its `s` attribute, then the register."""
+    try:
+        link = codes.parse_gs1(path, signature)
+    except codes.InvalidCode:
+        outcome = ScanOutcome.FORGED if _gs1_well_formed(path, signature) else ScanOutcome.MALFORMED
+        return Verdict(outcome=outcome, token=(path + "?s=" + (signature or ""))[:64])
+    token = codes.human_serial(link.serial)
+    return _verdict_for_serial(link.serial, token, gtin=link.gtin, lot=link.lot)
+
+
+def _bad_token_outcome(token: str) -> str:
+    """Malformed (wrong length or alphabet) vs forged (well-formed but the tag fails)."""
+    if len(token) != codes.TOKEN_LENGTH:
+        return ScanOutcome.MALFORMED
+    if any(ch not in codes.ALPHABET for ch in token.upper()):
+        return ScanOutcome.MALFORMED
+    return ScanOutcome.FORGED
+
+
+GS1_SHAPE = re.compile(
+    r"^/01/\d{14}(?:/22/[^/]{1,20})?(?:/10/[^/]{1,20})?/21/[0-9A-Za-z*~$=]{14}/?$"
+)
+
+
+def _gs1_well_formed(path: str, signature: str) -> bool:
+    if not GS1_SHAPE.match(path or ""):
+        return False
+    gtin = path.split("/")[2]
+    if codes.gtin_check_digit(gtin[:-1]) != int(gtin[-1]):
+        return False
+    try:
+        codes.parse_human_serial(path.rstrip("/").rsplit("/", 1)[-1])
+    except codes.InvalidCode:
+        return False
+    return isinstance(signature, str) and len(signature) == 1 + codes.TAG_CHARS
+
+
+# --- recording ------------------------------------------------------------------------------------
+def place_from(request: Any) -> str:
+    """The coarse place (a province code) the client chose to share, if well formed."""
+    value = request.GET.get("tinh") or request.COOKIES.get(PLACE_COOKIE) or ""
+    return value if PLACE_PATTERN.match(value) else ""
+
+
+def record(verdict: Verdict, request: Any, channel: str) -> None:
+    """Buffer the scan (no I/O on the request path)."""
+    scanlog.record(
+        scanlog.Scan(
+            at=clock.now(),
+            token=verdict.token[:64],
+            outcome=verdict.outcome,
+            channel=channel,
+            client_hash=scanlog.client_hash(client_address(request)),
+            serial=verdict.serial if verdict.outcome not in _NO_SERIAL else None,
+            certificate_status=verdict.certificate_status,
+            province_id=verdict.province_id,
+            place_code=place_from(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[: scanlog.USER_AGENT_MAX],
+        )
+    )
+
+
+_NO_SERIAL = {ScanOutcome.FORGED, ScanOutcome.MALFORMED}
+
+
+# --- rate limits (cache counters per client address; no database) --------------------------------
+RATE_PREFIX = "ocop:verify"
+
+
+def client_address(request: Any) -> str:
+    """REMOTE_ADDR; X-Forwarded-For only from a configured trusted proxy."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    trusted = set(getattr(settings, "OCOP_TRUSTED_PROXIES", ()) or ())
+    if remote not in trusted:
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for address in reversed([a for a in forwarded if a]):
+        if address not in trusted:
+            return address
+    return remote
+
+
+def rate_limits() -> tuple[int, int, int]:
+    """(verifications per window, failed verifications per window, window seconds).
+
+    Loose for all verifications (carriers put many phones behind one address), tight for failures.
+    """
+    return (
+        int(getattr(settings, "OCOP_VERIFY_RATE_LIMIT", 600)),
+        int(getattr(settings, "OCOP_VERIFY_FAILURE_LIMIT", 60)),
+        int(getattr(settings, "OCOP_VERIFY_RATE_WINDOW_SECONDS", 60)),
+    )
+
+
+def _window_key(scope: str, address: str, window: int) -> tuple[str, int]:
+    slot = int(time.time() // window)
+    return f"{RATE_PREFIX}:{scope}:{address}:{slot}", (slot + 1) * window
+
+
+def retry_after(request: Any) -> int | None:
+    """Seconds to wait when the client is over a limit (fixed windows), else None."""
+    address = client_address(request)
+    total, failures, window = rate_limits()
+    all_key, ends = _window_key("all", address, window)
+    fail_key, _ = _window_key("fail", address, window)
+    counts = cache.get_many([all_key, fail_key])
+    if counts.get(all_key, 0) >= total or counts.get(fail_key, 0) >= failures:
+        return max(1, math.ceil(ends - time.time()))
+    return None
+
+
+def _count(key: str, window: int) -> None:
+    if not cache.add(key, 1, window + 1):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window + 1)
+
+
+def count(request: Any, verdict: Verdict) -> None:
+    address = client_address(request)
+    _, _, window = rate_limits()
+    _count(_window_key("all", address, window)[0], window)
+    if verdict.http_status >= 400:
+        _count(_window_key("fail", address, window)[0], window)
+
+
+def answer(
+    request: Any, *, token: str = "", gs1: tuple[str, str] | None = None, channel: str
+) -> Verdict | int:
+    """Verify, count and record; returns the verdict, or the Retry-After seconds when limited."""
+    wait = retry_after(request)
+    if wait is not None:
+        return wait
+    verdict = verify_gs1(*gs1) if gs1 is not None else verify_token(token)
+    count(request, verdict)
+    record(verdict, request, channel)
+    return verdict
+
+
+# --- consumer reports and shared places ------------------------------------------------------------
+def report_limits() -> tuple[int, int]:
+    """(reports per window, window seconds) per client address."""
+    return (
+        int(getattr(settings, "OCOP_VERIFY_REPORT_LIMIT", 20)),
+        int(getattr(settings, "OCOP_VERIFY_REPORT_WINDOW_SECONDS", 3600)),
+    )
+
+
+def report_retry_after(request: Any) -> int | None:
+    limit, window = report_limits()
+    key, ends = _window_key("report", client_address(request), window)
+    if (cache.get(key) or 0) >= limit:
+        return max(1, math.ceil(ends - time.time()))
+    return None
+
+
+def report_counted(request: Any) -> None:
+    _, window = report_limits()
+    _count(_window_key("report", client_address(request), window)[0], window)
+
+
+def province_choices() -> list[Any]:
+    from ocop.geo import selectors as geo_selectors
+
+    return list(geo_selectors.province_list())

@@ -1,0 +1,133 @@
+"""Public, log-in-free verification pages: /v/<code>, GS1 Digital Link paths, report, place.
+
+The verification pages render without the request context (no session, no `request.user`, no
+context processors): the answer costs at most two SELECTs (stamps.verify).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ocop.core.access import access
+from ocop.core.errors import ValidationFailed
+from ocop.stamps import scanlog, services_alerts, verify
+from ocop.stamps.forms_public import PlaceForm, ProblemReportForm
+from ocop.stamps.models_scan import ScanChannel
+
+NO_STORE = "no-store"
+PLACE_COOKIE_AGE = 365 * 24 * 3600
+
+
+def _page(template: str, context: dict[str, Any], status: int) -> HttpResponse:
+    response = HttpResponse(render_to_string(template, context), status=status)
+    response["Cache-Control"] = NO_STORE
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _limited(seconds: int) -> HttpResponse:
+    response = _page("stamps/public/limited.html", {"retry_after": seconds}, 429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _verdict_page(request: HttpRequest, result: verify.Verdict | int, token: str) -> HttpResponse:
+    if isinstance(result, int):
+        return _limited(result)
+    context = {
+        "v": result,
+        "token": token,
+        "site_url": request.build_absolute_uri("/"),
+        "report_url": reverse("verify:report", kwargs={"code": token[:64] or "-"}),
+        "place_url": reverse("verify:place", kwargs={"code": token[:64] or "-"}),
+        "shared_place": verify.place_from(request),
+    }
+    return _page("stamps/public/verify.html", context, result.http_status)
+
+
+@access.public
+@require_GET
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    """/v/<code>: is this stamp genuine, and is its product's certificate in force today?"""
+    result = verify.answer(request, token=code, channel=ScanChannel.PAGE)
+    return _verdict_page(request, result, code)
+
+
+@access.public
+@require_GET
+def verify_gs1(request: HttpRequest, rest: str) -> HttpResponse:
+    """GS1 Digital Link: /01/<GTIN-14>[/22/<cpv>][/10/<lot>]/21/<serial>?s=<signature>."""
+    path = "/01/" + rest
+    result = verify.answer(request, gs1=(path, request.GET.get("s", "")), channel=ScanChannel.GS1)
+    token = result.human_serial if isinstance(result, verify.Verdict) else ""
+    return _verdict_page(request, result, token or "-")
+
+
+def _report_target(code: str) -> tuple[int | None, int | None]:
+    """(serial, product province) of a code, without recording a scan."""
+    try:
+        parsed = verify.codes.parse(code)
+    except verify.codes.InvalidCode:
+        return None, None
+    stamp = verify.stamp_lookup(parsed.serial)
+    return parsed.serial, (stamp.batch.province_id if stamp is not None else None)
+
+
+@access.public
+@require_http_methods(["GET", "POST"])
+def report_problem(request: HttpRequest, code: str) -> HttpResponse:
+    """A consumer reports a problem with a code; inspectors of the province get an alert."""
+    form = ProblemReportForm(request.POST or None)
+    if request.method == "POST":
+        wait = verify.report_retry_after(request)
+        if wait is not None:
+            return _limited(wait)
+        if form.is_valid():
+            serial, province_id = _report_target(code)
+            try:
+                services_alerts.problem_report_create(
+                    actor=request.actor,
+                    token=code,
+                    message=form.cleaned_data["message"],
+                    contact=form.cleaned_data["contact"],
+                    client_hash=scanlog.client_hash(verify.client_address(request)),
+                    serial=serial,
+                    province_id=province_id,
+                )
+            except ValidationFailed as exc:
+                for name, messages in exc.field_errors().items():
+                    for message in messages:
+                        form.add_error(name if name in form.fields else None, message)
+            else:
+                verify.report_counted(request)
+                return redirect(reverse("verify:report", kwargs={"code": code}) + "?da-gui=1")
+    context = {"form": form, "code": code, "sent": request.GET.get("da-gui") == "1"}
+    status = 422 if form.errors else 200
+    return render(request, "stamps/public/report.html", context, status=status)
+
+
+@access.public
+@require_http_methods(["GET", "POST"])
+def share_place(request: HttpRequest, code: str) -> HttpResponse:
+    """Let the visitor share the province they are in (coarse place, remembered in a cookie)."""
+    form = PlaceForm(request.POST or None, provinces=verify.province_choices())
+    if request.method == "POST" and form.is_valid():
+        place = form.cleaned_data["tinh"]
+        response = redirect(reverse("verify:code", kwargs={"code": code}) + f"?tinh={place}")
+        response.set_cookie(
+            verify.PLACE_COOKIE, place, max_age=PLACE_COOKIE_AGE, samesite="Lax", httponly=True
+        )
+        return response
+    return render(
+        request,
+        "stamps/public/place.html",
+        {"form": form, "code": code, "title": _("Chia sẻ nơi bạn quét mã")},
+        status=422 if form.errors else 200,
+    )
