@@ -515,3 +515,22 @@ def test_decision_recorded_published_and_listed(client, world, officer):
     response = client.post(publish, follow=True)
     assert "đã được công bố" in response.content.decode()
     assert results.round_summary(world.round).evaluated == 1
+
+
+def _my_sheets_queries(client, user) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("evaluation:council_my_sheets"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_my_sheets_queries_do_not_grow_with_the_assignments(client, province):
+    small = build_council(province=province, applications=2)
+    large = build_council(province=province, applications=20)
+    counts = []
+    for world in (small, large):
+        seat = world.seats["member"]
+        submit_all(world, world.applications[0])
+        login(client, seat.user)
+        counts.append(_my_sheets_queries(client, seat.user))
+    assert counts[0] == counts[1]
