@@ -630,7 +630,7 @@ def application_score_finalise(*, actor: Actor, application: Application) -> App
             actor=system, application=app, totals=list(totals.values())
         )
     else:
-        app.score = mean.quantize(STORED, rounding=ROUND_DOWN)
+        app.score = mean.quantize(evaluation_services.STORED_MEAN, rounding=ROUND_DOWN)
         app.stars = stars
     before = audit.snapshot(app)
     app.outcome = outcome

@@ -20,6 +20,8 @@ from ocop.evaluation.constants import (
 )
 
 SCORE = {"max_digits": 6, "decimal_places": 2}
+# The council's mean keeps 4 decimals (truncated: same band as the exact mean); shown rounded.
+MEAN_SCORE = {"max_digits": 8, "decimal_places": 4}
 
 
 class ProcessVariant(models.Model):
@@ -191,7 +193,7 @@ class Application(PublicIdModel):
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     # Legacy lower tier (district council) result, used for forwarding.
     lower_tier_score = models.DecimalField(_("điểm cấp huyện"), null=True, blank=True, **SCORE)
-    score = models.DecimalField(_("điểm trung bình"), null=True, blank=True, **SCORE)
+    score = models.DecimalField(_("điểm trung bình"), null=True, blank=True, **MEAN_SCORE)
     stars = models.PositiveSmallIntegerField(_("hạng sao"), null=True, blank=True)
     outcome = models.CharField(_("kết quả"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("lý do"), blank=True)

@@ -7,7 +7,7 @@ kept as an exact Decimal; the star is the band of the application's rule set con
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
 
@@ -54,3 +54,21 @@ def divergent_members(
     m = len(values) - 1
     grand = sum(values.values(), Decimal(0))
     return {k for k, v in values.items() if abs(v * m - (grand - v)) > limit * m}
+
+
+DISPLAY_DECIMALS = 2
+
+
+def display(score: Decimal | int | str, ruleset: Any = None) -> Decimal:
+    """A score as published: rounded half-up to the rule set's decimals (`score_decimals`,
+    e.g. "keep at least 2 decimals"), 2 when the rule set states none. Never used for banding."""
+    decimals = getattr(ruleset, "score_decimals", None) if ruleset is not None else None
+    places = DISPLAY_DECIMALS if decimals is None else max(int(decimals), 0)
+    return Decimal(str(score)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def display_score(application: Any) -> str | None:
+    """An application's council score as published ("69.67"); None before scoring."""
+    if application.score is None:
+        return None
+    return str(display(application.score, application.ruleset))

@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 
 from ocop.core.actor import Actor
 from ocop.core.errors import NotFound
-from ocop.evaluation import dossier, policies
+from ocop.evaluation import dossier, policies, scoring
 from ocop.evaluation.models import Application, ProcessVariant, Round, StatusChange
 
 # Dossier reads live in evaluation.dossier; re-exported here, the app's read entry point.
 dossier_checklist = dossier.dossier_checklist
 dossier_diff = dossier.dossier_diff
 document_get = dossier.document_get
+display_score = scoring.display_score
 
 
 def variant_list() -> QuerySet[ProcessVariant]:

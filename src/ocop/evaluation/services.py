@@ -13,11 +13,14 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ocop.core import audit, clock
 from ocop.core.access import require
 from ocop.core.actor import Actor
+from ocop.core.notify import notify
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.errors import NoRuleSet
 from ocop.evaluation import dossier, policies, scoring, variants
@@ -38,11 +41,15 @@ from ocop.evaluation.models import (
     StatusChange,
 )
 from ocop.evaluation.workflow import APPLICATION
+from ocop.producers.models import ProducerRepresentative
 
 DEDICATED_VERBS = frozenset({"submit", "return", "pre_assess", "lower_score", "score"})
-# Stored scores keep two decimals, truncated: band edges have at most two decimals, so the
-# stored value falls in the same band as the exact mean the stars were taken from.
+# Stored scores are truncated: band edges have at most two decimals, so the stored value falls in
+# the same band as the exact mean the stars were taken from. The lower tier's score keeps two
+# decimals; the council's mean keeps four (STORED_MEAN), so that a published half-up rounding to
+# two decimals of the stored value equals that of the exact mean (69.666… → 69.6666 → 69.67).
 STORED = Decimal("0.01")
+STORED_MEAN = Decimal("0.0001")
 
 
 # Dossier writes live in evaluation.dossier; re-exported here, the app's write entry point.
@@ -179,6 +186,79 @@ def application_create(
     return app
 
 
+# Producer notices: the title of each move ("%(product)s" is the product's name).
+NOTICE_TITLES = {
+    "submit": _lazy("Hồ sơ «%(product)s» đã được nộp"),
+    "resubmit": _lazy("Hồ sơ «%(product)s» đã được nộp lại"),
+    "return": _lazy("Hồ sơ «%(product)s» bị trả lại để bổ sung"),
+    "withdraw": _lazy("Hồ sơ «%(product)s» đã được rút"),
+    "pre_assess": _lazy("Hồ sơ «%(product)s» đã được UBND xã sơ đánh giá"),
+    "lower_score": _lazy("Hồ sơ «%(product)s» đã được hội đồng cấp huyện chấm điểm"),
+    "lower_recognise": _lazy("Sản phẩm «%(product)s» được cấp huyện đề nghị công nhận"),
+    "lower_reject": _lazy("Sản phẩm «%(product)s» không được cấp huyện công nhận"),
+    "forward": _lazy("Hồ sơ «%(product)s» đã được chuyển lên cấp tỉnh"),
+    "schedule": _lazy("Hồ sơ «%(product)s» đã được xếp lịch họp hội đồng"),
+    "score": _lazy("Hội đồng đã chấm điểm sản phẩm «%(product)s»"),
+    "recognise": _lazy("Sản phẩm «%(product)s» được đề nghị công nhận %(stars)s sao"),
+    "not_recognise": _lazy("Sản phẩm «%(product)s» chưa đạt hạng sao OCOP"),
+    "propose_national": _lazy(
+        "Sản phẩm «%(product)s» được đề nghị Trung ương đánh giá 5 sao (tiềm năng 5 sao)"
+    ),
+    "decide": _lazy("Đã có quyết định công nhận cho sản phẩm «%(product)s»"),
+}
+
+
+def application_link(application: Application) -> str:
+    """The application's page (evaluation:application_detail)."""
+    try:
+        return reverse("evaluation:application_detail", kwargs={"public_id": application.public_id})
+    except NoReverseMatch:
+        return f"/evaluation/applications/{application.public_id}/"
+
+
+def producer_users(application: Application) -> list[Any]:
+    """The active user accounts linked to the application's producer."""
+    return [
+        link.user
+        for link in ProducerRepresentative.objects.filter(
+            producer_id=application.producer_id, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _notify_producer(application: Application, verb: str, old: str, new: str, reason: str):
+    """One notice (and e-mail copy) per producer account, in the move's transaction."""
+    template = NOTICE_TITLES.get(verb)
+    if template is None:
+        return
+    users = producer_users(application)
+    if not users:
+        return
+    params = {"product": application.product.name, "stars": application.stars or ""}
+    lines = [
+        _("Trạng thái: %(old)s → %(new)s.")
+        % {"old": ApplicationStatus(old).label, "new": ApplicationStatus(new).label},
+        _("Đợt đánh giá: %(round)s.") % {"round": application.round.name},
+    ]
+    if application.score is not None and verb in SCORE_VERBS:
+        lines.append(_("Điểm trung bình: %(score)s.") % {"score": display_score(application)})
+    if reason:
+        lines.append(_("Nội dung: %(reason)s") % {"reason": reason})
+    notify(
+        users,
+        kind=f"evaluation.{verb}",
+        title=str(template) % params,
+        body="\n".join(lines),
+        link=application_link(application),
+    )
+
+
+SCORE_VERBS = frozenset({"score", "recognise", "not_recognise", "propose_national", "decide"})
+
+
+display_score = scoring.display_score
+
+
 def _move(
     *, actor: Actor, application: Application, verb: str, reason: str = "", fields=()
 ) -> Application:
@@ -198,6 +278,7 @@ def _move(
         reason=reason,
         at=applied.at,
     )
+    _notify_producer(application, verb, applied.old, applied.new, reason)
     audit.record(
         actor=actor,
         action=f"evaluation.application.{verb}",
@@ -339,5 +420,5 @@ def application_score(
         raise ApplicationInvalid.from_dict({"totals": [_("Có tổng điểm nằm ngoài thang điểm.")]})
     mean = scoring.mean_total(values)
     app.stars = scoring.stars_for(app.ruleset, mean)
-    app.score = mean.quantize(STORED, rounding=ROUND_DOWN)
+    app.score = mean.quantize(STORED_MEAN, rounding=ROUND_DOWN)
     return _move(actor=actor, application=app, verb="score", reason=note, fields=["score", "stars"])

@@ -17,6 +17,7 @@ from ocop.core.actor import Actor
 from ocop.core.errors import PermissionDenied, ValidationFailed
 from ocop.core.models import AuditEvent
 from ocop.evaluation import council as svc
+from ocop.evaluation import services
 from ocop.evaluation.constants import ApplicationStatus, CouncilRole, Outcome, SheetStatus
 from ocop.evaluation.tests import factories as f
 
@@ -136,7 +137,8 @@ def test_happy_path_mean_of_71_68_70_is_three_stars(world):
         assert sum(Decimal(v) for v in sheet.part_totals.values()) == Decimal(target)
     app = svc.application_score_finalise(actor=world["officer"], application=world["app"])
     app.refresh_from_db()
-    assert app.score == Decimal("69.66")  # stored truncated; the exact mean is 69.67 (rounded)
+    assert app.score == Decimal("69.6666")  # stored truncated to 4 decimals
+    assert services.display_score(app) == "69.67"  # published half-up to 2 decimals
     assert app.stars == 3
     assert app.outcome == Outcome.RECOGNISED
     assert app.status == ApplicationStatus.RECOGNISED

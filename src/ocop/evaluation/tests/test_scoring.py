@@ -98,3 +98,31 @@ def test_divergence_threshold_is_exclusive():
     assert scoring.divergent_members(sheet, Decimal("9.99")) == {"a", "b"}
     three = {"a": Decimal(50), "b": Decimal(70), "c": Decimal(70)}
     assert scoring.divergent_members(three, 15) == {"a"}
+
+
+@given(st.lists(totals, min_size=1, max_size=12))
+def test_stored_mean_publishes_like_the_exact_mean(values):
+    """Stored = the mean truncated to 4 decimals; published = half-up to 2 decimals. Publishing
+    the stored value equals publishing the exact mean, and it stays in the exact mean's band."""
+    from decimal import ROUND_DOWN, ROUND_HALF_UP
+
+    from ocop.evaluation.services import STORED_MEAN
+
+    exact = scoring.mean_total(values)
+    stored = exact.quantize(STORED_MEAN, rounding=ROUND_DOWN)
+    assert scoring.display(stored) == exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert scoring.band_for(bands(), stored).stars == scoring.band_for(bands(), exact).stars
+
+
+def test_published_example_69_67():
+    mean = scoring.mean_total([Decimal(71), Decimal(68), Decimal(70)])
+    assert str(scoring.display(mean)) == "69.67"
+
+
+class _Sheet:
+    score_decimals = 1
+
+
+def test_display_follows_the_rule_set_decimals():
+    assert str(scoring.display(Decimal("69.6666"), _Sheet())) == "69.7"
+    assert str(scoring.display(Decimal("69.6666"), None)) == "69.67"

@@ -346,7 +346,8 @@ def test_council_score_is_the_unrounded_mean_banded(product, two_tier_round, two
     )
     app.refresh_from_db()
     assert app.stars == 3  # 69.995 is below 70: half-open band, no rounding before banding
-    assert app.score == Decimal("69.99")
+    assert app.score == Decimal("69.995")
+    assert services.display_score(app) == "70.00"  # as published; the stars use the exact mean
     with pytest.raises(InvalidTransition):
         services.application_score(actor=SYSTEM, application=app, totals=[Decimal(80)])
 
