@@ -139,9 +139,10 @@ def _seated_application(request: HttpRequest, public_id: uuid.UUID) -> tuple[App
 
 
 def _scoring_application(request: HttpRequest, public_id: uuid.UUID) -> tuple[Application, Any]:
-    """For a member's own sheet: seated, assigned or not, but never recused (recused: 404)."""
+    """For a member's own sheet: seated, assigned and not recused (else 404: a recused member
+    neither sees nor scores the application)."""
     app, seat = _seated_application(request, public_id)
-    if council_services.is_recused(seat, app):
+    if not council_services.member_can_score(seat, app):
         raise NotFound()
     return app, seat
 
@@ -471,7 +472,10 @@ def document_get(request: HttpRequest, public_id: uuid.UUID, document_id: int):
     try:
         app = _application(request, public_id)
     except NotFound:
-        app, _seat = _scoring_application(request, public_id)
+        # Seat holders read the dossiers of their round, except where they recused themselves.
+        app, seat = _seated_application(request, public_id)
+        if council_services.is_recused(seat, app):
+            raise
     document = _document(request, app, document_id)
     return FileResponse(
         document.file.open("rb"),
