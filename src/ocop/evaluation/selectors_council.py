@@ -214,6 +214,19 @@ def sheet_target(*, actor: Actor, public_id: Any) -> tuple[Application, CouncilM
     return app, seat
 
 
+def application_for_council(*, actor: Actor, public_id: Any) -> Application:
+    """An application of a round whose council pages the actor may open (else 404)."""
+    app = (
+        Application.objects.select_related("round", "product", "producer", "ruleset")
+        .filter(public_id=_uuid(public_id))
+        .first()
+    )
+    if app is None:
+        raise NotFound()
+    council_round(actor=actor, public_id=app.round.public_id)
+    return app
+
+
 def sheet_of(application: Application, member: CouncilMember) -> ScoreSheet | None:
     return (
         ScoreSheet.objects.filter(application=application, member=member)

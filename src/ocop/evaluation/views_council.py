@@ -645,3 +645,32 @@ def decision_publish(request: HttpRequest, public_id, decision) -> HttpResponse:
     else:
         messages.success(request, _("Đã công bố quyết định %(n)s.") % {"n": found.number})
     return redirect(reverse("evaluation:decision_list", kwargs={"public_id": public_id}))
+
+
+# --- entry points from the round and application pages -------------------------------------------
+@access.authenticated
+@require_GET
+def council_application(request: HttpRequest, public_id) -> HttpResponse:
+    """The council scoring entry of one application: a member goes to their own sheet, the council's
+    officers and leaders to the summary of the round."""
+    app = sel.application_for_council(actor=request.actor, public_id=public_id)
+    council = _council_or_404(app.round)
+    seat = sel.seat_of(request.actor, council)
+    if seat is not None and svc.member_can_score(seat, app):
+        return redirect(reverse("evaluation:council_sheet", kwargs={"public_id": app.public_id}))
+    if _can_see_summary(request.actor, app.round, council):
+        return redirect(_summary_url(app.round) + f"#app-{app.public_id}")
+    raise NotFound()
+
+
+@access.authenticated
+@require_GET
+def round_summary(request: HttpRequest, public_id) -> HttpResponse:
+    """The results of a round: counts by outcome and stars, and its published decisions."""
+    round_ = evaluation_selectors.round_get(actor=request.actor, public_id=public_id)
+    context = {
+        "round": round_,
+        "summary": results.round_summary(round_),
+        "decisions": sel.decisions(round_, published_only=True),
+    }
+    return render(request, "evaluation/council/round_results.html", context)

@@ -337,6 +337,14 @@ CASES = [
     ),
     html("evaluation:council_minutes", kwargs=_round, own=OFFICERS, other={ADMIN}),
     html("evaluation:decision_list", kwargs=_round, own=ROUND_VIEWERS, other={ADMIN}),
+    html("evaluation:round_summary", kwargs=_round, own=ROUND_VIEWERS, other={ADMIN}),
+    html(
+        "evaluation:council_application",
+        kwargs=_app,
+        own={ADMIN, PROVINCE_OFFICER, COUNCIL_MEMBER},
+        other={ADMIN},
+        note="members go to their sheet, officers to the summary",
+    ),
     html("evaluation:decision_create", kwargs=_round, own=OFFICERS, other={ADMIN}),
     html(
         "evaluation:decision_create",

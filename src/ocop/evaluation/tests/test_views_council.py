@@ -534,3 +534,20 @@ def test_my_sheets_queries_do_not_grow_with_the_assignments(client, province):
         login(client, seat.user)
         counts.append(_my_sheets_queries(client, seat.user))
     assert counts[0] == counts[1]
+
+
+def test_council_entry_of_an_application_leads_each_to_their_page(client, world, officer):
+    login(client, world.seats["member"].user)
+    url = reverse("evaluation:council_application", kwargs={"public_id": world.app.public_id})
+    assert client.get(url)["Location"] == sheet_url(world.app)
+    login(client, officer)
+    assert client.get(url)["Location"].startswith(round_url(world, "council_summary"))
+
+
+def test_round_results_count_outcomes(client, world, officer):
+    submit_all(world, world.app)
+    svc.application_score_finalise(actor=actor_for(officer), application=world.app)
+    login(client, officer)
+    html = client.get(round_url(world, "round_summary")).content.decode()
+    assert "Đề nghị Trung ương (tiềm năng 5 sao)" in html
+    assert '<span class="stat-value">1</span> <span class="stat-label">Sản phẩm đã chấm' in html
