@@ -22,7 +22,9 @@ from ocop.core.access import require
 from ocop.core.actor import Actor
 from ocop.core.errors import Conflict, ValidationFailed
 from ocop.criteria.models import Criterion, Part, Section
-from ocop.evaluation.constants import Level, Outcome, SheetStatus
+from ocop.evaluation import errors as evaluation_errors
+from ocop.evaluation import services as evaluation_services
+from ocop.evaluation.constants import ApplicationStatus, Level, Outcome, RoundStatus, SheetStatus
 from ocop.evaluation.models import Application, Decision, Round, ScoreSheet
 
 CENT = Decimal("0.01")
@@ -251,7 +253,13 @@ def decision_record(
     applications: list[Application],
 ) -> Decision:
     """Record a signed recognition decision listing applications of `round` that the council
-    recognised or proposed to the ministry. The number is unique within the round."""
+    recognised or proposed to the ministry. The number is unique within the round.
+
+    Each listed application in status recognised moves to decided through the workflow
+    (StatusChange, audit, producer notice). Applications proposed to the ministry keep the
+    status proposed_national ("potential 5★") until `application_record_national`. Listed
+    applications in another status (historic imports) only get the decision link. The round
+    becomes decided when none of its applications remains open (`round_close_if_decided`)."""
     require(actor, can_record_decision, round)
     number = (number or "").strip()
     errors: list[dict[str, Any]] = []
@@ -309,7 +317,99 @@ def decision_record(
         before=None,
         province_id=round.province_id,
     )
+    for app in sorted(rows, key=lambda a: a.pk):
+        if app.status == ApplicationStatus.RECOGNISED:
+            evaluation_services.application_transition(
+                actor=actor, application=app, verb="decide", reason=number
+            )
+    round_close_if_decided(actor=actor, round=round)
     return decision
+
+
+# Statuses of an application still on its way to a result in its round. Drafts never submitted
+# do not hold a round open; proposed_national waits for the ministry, not for the province;
+# forwarded applications of a district round continue in the province round.
+OPEN_STATUSES = frozenset(
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.RETURNED,
+        ApplicationStatus.PRE_ASSESSED,
+        ApplicationStatus.LOWER_SCORED,
+        ApplicationStatus.SCHEDULED,
+        ApplicationStatus.SCORED,
+        ApplicationStatus.RECOGNISED,
+    }
+)
+
+
+def round_close_if_decided(*, actor: Actor, round: Round) -> bool:  # noqa: A002
+    """Set the round's status to decided once none of its applications is in OPEN_STATUSES
+    (called after each decision). Returns True when it changed the round."""
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    if locked.status == RoundStatus.DECIDED:
+        return False
+    if Application.objects.filter(round=locked, status__in=OPEN_STATUSES).exists():
+        return False
+    before = audit.snapshot(locked)
+    locked.status = RoundStatus.DECIDED
+    locked.save(update_fields=["status", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="evaluation.round.decide",
+        obj=locked,
+        before=before,
+        province_id=locked.province_id,
+    )
+    round.status = locked.status
+    return True
+
+
+# --- the national result (5★) --------------------------------------------------------------
+class NationalResultInvalid(ValidationFailed):
+    code = "evaluation.national_result_invalid"
+
+
+@transaction.atomic
+def application_record_national(
+    *,
+    actor: Actor,
+    application: Application,
+    stars: int,
+    decision_number: str,
+    decided_on: dt.date,
+) -> Application:
+    """Record the ministry's result for an application proposed to the national level.
+
+    Until then the application stays "potential 5★" (status proposed_national). Province officer
+    of its province or admin. Stores national_stars / national_decision / national_decided_on
+    and moves proposed_national → decided (StatusChange, audit, producer notice).
+    `stars` is the ministry's star level (1–5; 5 when recognised as a national OCOP product).
+    """
+    app = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
+    require(actor, can_record_decision, app.round)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
+        errors.setdefault("stars", []).append(str(_("Hạng sao từ 1 đến 5.")))
+    if not (decision_number or "").strip():
+        errors.setdefault("decision_number", []).append(str(_("Nhập số quyết định.")))
+    if not isinstance(decided_on, dt.date):
+        errors.setdefault("decided_on", []).append(str(_("Nhập ngày quyết định (dd/mm/yyyy).")))
+    if errors:
+        raise NationalResultInvalid.from_dict(errors)
+    if app.status != ApplicationStatus.PROPOSED_NATIONAL:
+        raise evaluation_errors.ApplicationInvalidTransition(
+            verb=str(_("Ghi nhận kết quả Trung ương")),
+            state=ApplicationStatus(app.status).label,
+        )
+    app.national_stars = stars
+    app.national_decision = decision_number.strip()[:100]
+    app.national_decided_on = decided_on
+    app.save(
+        update_fields=["national_stars", "national_decision", "national_decided_on", "updated_at"]
+    )
+    return evaluation_services.application_transition(
+        actor=actor, application=app, verb="decide", reason=app.national_decision
+    )
 
 
 @transaction.atomic

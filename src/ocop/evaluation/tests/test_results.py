@@ -263,9 +263,16 @@ def officer(province):
 
 
 @pytest.fixture
-def decided_apps(two_tier_round):
+def decided_apps(two_tier_round, commune):
     return [
-        f.ApplicationFactory(round=two_tier_round, score=Decimal("60"), stars=3, outcome=o)
+        f.ApplicationFactory(
+            round=two_tier_round,
+            product=ProductFactory(producer=ProducerFactory(commune=commune)),
+            score=Decimal("60"),
+            stars=3,
+            outcome=o,
+            status=o,
+        )
         for o in (Outcome.RECOGNISED, Outcome.PROPOSED_NATIONAL)
     ]
 
