@@ -139,7 +139,7 @@ def council_member_add(request: HttpRequest, public_id) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Đã thêm %(user)s vào hội đồng.") % {"user": user.get_full_name() or user},
+                _("Đã thêm %(user)s vào hội đồng.") % {"user": user},
             )
             return redirect(_page_url(round_))
     context = _council_context(request, round_, member_form=form)
@@ -487,8 +487,7 @@ def council_sheet_return(request: HttpRequest, public_id) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Đã trả phiếu của %(m)s về để chấm lại.")
-            % {"m": member.user.get_full_name() or member.user},
+            _("Đã trả phiếu của %(m)s về để chấm lại.") % {"m": member.user},
         )
     return redirect(_summary_url(round_))
 
