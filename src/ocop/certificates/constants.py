@@ -23,13 +23,13 @@ class CertificateStatus(models.TextChoices):
 IN_FORCE = frozenset({CertificateStatus.VALID, CertificateStatus.EXPIRING})
 
 STATUS_BADGES = {
-    CertificateStatus.PENDING: "info",
+    CertificateStatus.PENDING: "pending",
     CertificateStatus.VALID: "valid",
     CertificateStatus.EXPIRING: "expiring",
     CertificateStatus.EXPIRED: "expired",
     CertificateStatus.SUSPENDED: "suspended",
     CertificateStatus.REVOKED: "revoked",
-    CertificateStatus.SUPERSEDED: "superseded",
+    CertificateStatus.SUPERSEDED: "info",
 }
 
 

@@ -145,6 +145,8 @@ class Certificate(PublicIdModel):
             models.UniqueConstraint(
                 fields=["province", "year", "sequence"], name="uniq_certificate_sequence"
             ),
+            # One certificate per application (historic imports have none).
+            models.UniqueConstraint(fields=["application"], name="uniq_certificate_application"),
             models.CheckConstraint(
                 condition=models.Q(valid_until__gte=models.F("valid_from")),
                 name="certificate_validity_ordered",

@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ocop.accounts.constants import Role
 from ocop.certificates import policies
 from ocop.certificates.constants import CertificateStatus
 from ocop.certificates.models import Certificate, CertificateEvent
@@ -22,6 +23,7 @@ from ocop.core.access import require
 from ocop.core.actor import Actor
 from ocop.core.errors import NotFound, ValidationFailed
 from ocop.core.text import fold
+from ocop.evaluation.models import Decision
 
 
 # --- the contract for stamps, verification, inspections -------------------------------------------
@@ -241,3 +243,88 @@ def certificates_due_notice(*, on: dt.date) -> QuerySet[Certificate]:
     """Certificates in the notice window or lapsed on `on` (for the expiry watch; system use)."""
     live = status_q(CertificateStatus.EXPIRING, on) | status_q(CertificateStatus.EXPIRED, on)
     return Certificate.objects.filter(live).select_related("producer", "province")
+
+
+# --- decisions to issue from -------------------------------------------------------------------------
+def _scope_decisions(actor: Actor, qs: QuerySet[Decision]) -> QuerySet[Decision]:
+    if actor.is_system or actor.has_role(Role.ADMIN):
+        return qs
+    return qs.filter(round__province_id__in=actor.province_ids(Role.PROVINCE_OFFICER))
+
+
+def decision_list_for_issue(*, actor: Actor) -> QuerySet[Decision]:
+    """Published recognition decisions of the actor's provinces, newest first, with how many of
+    their applications already hold a certificate (`certified`) and how many are listed (`listed`)."""
+    require(actor, policies.can_issue_certificate)
+    return (
+        _scope_decisions(actor, Decision.objects.filter(published_at__isnull=False))
+        .select_related("round__province")
+        .annotate(
+            listed=Count("applications", distinct=True),
+            certified=Count("applications__certificates", distinct=True),
+        )
+        .order_by("-signed_on", "-id")
+    )
+
+
+def decision_get_for_issue(*, actor: Actor, public_id: Any) -> Decision:
+    require(actor, policies.can_issue_certificate)
+    try:
+        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise NotFound() from exc
+    decision = (
+        _scope_decisions(actor, Decision.objects.all())
+        .select_related("round__province")
+        .filter(public_id=key)
+        .first()
+    )
+    if decision is None:
+        raise NotFound()
+    return decision
+
+
+def decision_applications(*, actor: Actor, decision: Decision) -> list[Any]:
+    """The applications listed in `decision`, each with `certificate` (or None)."""
+    require(actor, policies.can_issue_certificate, decision.round)
+    apps = list(
+        decision.applications.select_related("product", "producer", "commune", "ruleset").order_by(
+            "product__name", "id"
+        )
+    )
+    by_app = {
+        c.application_id: c
+        for c in Certificate.objects.filter(application__in=[a.pk for a in apps])
+    }
+    for app in apps:
+        app.certificate = by_app.get(app.pk)
+    return apps
+
+
+def province_counts_for_actor(*, actor: Actor) -> list[tuple[Any, ProvinceCounts]]:
+    """Cumulative vs valid for each province where the actor is an officer or inspector."""
+    from ocop.geo.models import Province
+
+    ids = actor.province_ids(Role.PROVINCE_OFFICER, Role.INSPECTOR)
+    return [
+        (province, province_certificate_counts(actor=actor, province=province))
+        for province in Province.objects.filter(pk__in=ids).order_by("code")
+    ]
+
+
+def application_get_for_issue(*, actor: Actor, public_id: Any) -> Any:
+    """An application of the actor's provinces (for issuing its certificate); NotFound otherwise."""
+    from ocop.evaluation.models import Application
+
+    require(actor, policies.can_issue_certificate)
+    try:
+        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise NotFound() from exc
+    qs = Application.objects.filter(public_id=key)
+    if not (actor.is_system or actor.has_role(Role.ADMIN)):
+        qs = qs.filter(province_id__in=actor.province_ids(Role.PROVINCE_OFFICER))
+    app = qs.first()
+    if app is None:
+        raise NotFound()
+    return app
