@@ -277,13 +277,16 @@ class PreAssessmentForm(forms.Form):
 
 
 class NationalResultForm(forms.Form):
+    """The ministry's result for a product proposed for 5 stars."""
+
     stars = forms.TypedChoiceField(
-        label=_("Kết quả Trung ương"),
+        label=_("Hạng sao Trung ương công nhận"),
         coerce=int,
-        choices=[(0, _("Không công nhận 5 sao")), (5, "5 ★")],
+        choices=[(n, f"{n} ★") for n in range(5, 0, -1)],
+        initial=5,
     )
-    decision = forms.CharField(label=_("Số quyết định Trung ương"), max_length=100, required=False)
-    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DATE_INPUT, required=False)
+    decision_number = forms.CharField(label=_("Số quyết định Trung ương"), max_length=100)
+    decided_on = forms.DateField(label=_("Ngày quyết định"), widget=DATE_INPUT)
 
 
 class DocumentUploadForm(forms.Form):

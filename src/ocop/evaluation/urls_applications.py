@@ -34,6 +34,11 @@ urlpatterns: list = [
     ),
     path("applications/<uuid:public_id>/move/", views.application_move, name="application_move"),
     path(
+        "applications/<uuid:public_id>/national/",
+        views.application_national,
+        name="application_national",
+    ),
+    path(
         "applications/<uuid:public_id>/documents/",
         views.application_document_upload,
         name="application_document_upload",

@@ -32,6 +32,7 @@ from ocop.evaluation.forms import (
     DocumentRemoveForm,
     DocumentUploadForm,
     LowerScoreForm,
+    NationalResultForm,
     NoteForm,
     PreAssessmentForm,
     ReasonForm,
@@ -367,6 +368,9 @@ def _detail_context(request: HttpRequest, app, **forms: Any) -> dict[str, Any]:
         "pre_assess_form": forms.get("pre_assess_form") or _pre_assess_form(app),
         "lower_score_form": forms.get("lower_score_form") or LowerScoreForm(),
         "transition_form": forms.get("transition_form") or TransitionForm(),
+        "can_record_national": app.status == S.PROPOSED_NATIONAL
+        and results.can_record_decision(actor, app.round),
+        "national_form": forms.get("national_form") or NationalResultForm(),
     }
 
 
@@ -507,6 +511,30 @@ def application_move(request: HttpRequest, public_id) -> HttpResponse:
         )
 
     return _on_detail(request, public_id, form, "transition_form", call, _("Đã cập nhật hồ sơ."))
+
+
+@access(can_manage_applications)
+@require_POST
+def application_national(request: HttpRequest, public_id) -> HttpResponse:
+    """Record the national (5★) result of a product proposed to the ministry."""
+
+    def call(app, data):
+        results.application_record_national(
+            actor=request.actor,
+            application=app,
+            stars=data["stars"],
+            decision_number=data["decision_number"],
+            decided_on=data["decided_on"],
+        )
+
+    return _on_detail(
+        request,
+        public_id,
+        NationalResultForm(request.POST),
+        "national_form",
+        call,
+        _("Đã ghi nhận kết quả đánh giá của Trung ương."),
+    )
 
 
 # --- dossier documents --------------------------------------------------------------------------

@@ -219,4 +219,11 @@ CASES = [
         kwargs=lambda c: {"public_id": c.application.public_id, "document_id": c.document.pk},
         **DOSSIER_EDIT,
     ),
+    html(
+        "evaluation:application_national",
+        method="POST",
+        kwargs=_app_in(S.PROPOSED_NATIONAL),
+        data=lambda c: {"stars": "5", "decision_number": "123/QĐ-BNN", "decided_on": "2026-01-15"},
+        **MANAGE,
+    ),
 ]

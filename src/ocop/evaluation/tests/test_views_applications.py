@@ -463,6 +463,21 @@ def test_lower_tier_score_for_a_legacy_round(officer, product, province):
     assert app.status == S.LOWER_SCORED and app.lower_tier_score == Decimal("55.50")
 
 
+def test_recording_the_national_result_decides_the_application(officer, product, two_tier_round):
+    app = _app(product, two_tier_round, status=S.PROPOSED_NATIONAL, score=Decimal("92"), stars=5)
+    html = officer.get(_detail(app)).content.decode()
+    url = reverse("evaluation:application_national", args=[app.public_id])
+    assert url in html
+    assert officer.post(url, {"stars": "5", "decision_number": ""}).status_code == 422
+    app.refresh_from_db()
+    assert app.status == S.PROPOSED_NATIONAL and app.national_stars is None
+    data = {"stars": "5", "decision_number": "123/QĐ-BNN", "decided_on": "2025-12-20"}
+    assert officer.post(url, data).status_code == 302
+    app.refresh_from_db()
+    assert app.status == S.DECIDED and app.national_stars == 5
+    assert app.national_decision == "123/QĐ-BNN"
+
+
 # --- feedback ------------------------------------------------------------------------------------
 @pytest.fixture
 def scored(two_tier_round, product, two_tier_ruleset):
