@@ -1,0 +1,170 @@
+"""The scan log: buffered on the request path, written in batches, nothing lost on shutdown."""
+
+import datetime as dt
+import signal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ocop.core import clock
+from ocop.geo.tests.factories import ProvinceFactory
+from ocop.stamps import scanlog
+from ocop.stamps.models import RejectedScan, ScanEvent, ScanTally
+from ocop.stamps.tests.verify_support import TODAY, fresh_buffer, scan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    with clock.freeze(TODAY), fresh_buffer():
+        yield
+
+
+def inserts_into(queries, model) -> int:
+    table = model._meta.db_table
+    return sum(1 for q in queries if q["sql"].upper().startswith("INSERT") and table in q["sql"])
+
+
+def test_recording_a_scan_touches_no_database(django_assert_num_queries):
+    buf = scanlog.ScanBuffer()
+
+    with django_assert_num_queries(0):
+        for n in range(50):
+            buf.record(scan(serial=n + 1))
+
+    assert len(buf) == 50
+    assert ScanEvent.objects.count() == 0
+
+
+def test_a_flush_writes_every_scan_with_one_insert_per_table(settings):
+    settings.OCOP_SCAN_FLUSH_ROWS = 60
+    buf = scanlog.ScanBuffer()
+    for n in range(40):
+        buf.record(scan(serial=n % 7 + 1))
+    for _ in range(5):
+        buf.record(scan(token="bad", outcome="malformed"))
+
+    with CaptureQueriesContext(connection) as ctx:
+        written = buf.flush(evaluate=False)
+
+    assert written == 45
+    assert ScanEvent.objects.count() == 40
+    assert RejectedScan.objects.count() == 5
+    assert inserts_into(ctx.captured_queries, ScanEvent) == 1
+    assert inserts_into(ctx.captured_queries, RejectedScan) == 1
+    assert inserts_into(ctx.captured_queries, ScanTally) == 1
+    assert len(buf) == 0
+
+
+def test_large_buffers_are_written_in_batches_of_the_configured_size(settings):
+    settings.OCOP_SCAN_FLUSH_ROWS = 10
+    buf = scanlog.ScanBuffer()
+    for n in range(25):
+        buf.record(scan(serial=n + 1))
+
+    with CaptureQueriesContext(connection) as ctx:
+        buf.flush(evaluate=False)
+
+    assert ScanEvent.objects.count() == 25
+    assert inserts_into(ctx.captured_queries, ScanEvent) == 3
+
+
+def test_counters_add_up_across_batches_and_keep_the_first_scan(settings):
+    place = ProvinceFactory()
+    buf = scanlog.ScanBuffer()
+    first = clock.now() - dt.timedelta(hours=2)
+    buf.record(scan(serial=5, at=clock.now()))
+    buf.record(scan(serial=5, at=first, place_code=place.code))
+    buf.flush(evaluate=False)
+    buf.record(scan(serial=5, at=clock.now() + dt.timedelta(minutes=1)))
+    buf.record(scan(serial=6))
+    buf.flush(evaluate=False)
+
+    tally = ScanTally.objects.get(serial=5)
+    assert tally.scan_count == 3
+    assert tally.first_at == first
+    assert tally.first_place == place.name
+    assert tally.last_at == clock.now() + dt.timedelta(minutes=1)
+    assert ScanTally.objects.get(serial=6).scan_count == 1
+
+
+def test_an_unknown_shared_place_is_dropped():
+    buf = scanlog.ScanBuffer()
+    buf.record(scan(serial=9, place_code="99"))
+
+    buf.flush(evaluate=False)
+
+    event = ScanEvent.objects.get()
+    assert (event.place_code, event.place_name) == ("", "")
+
+
+def test_a_failed_flush_keeps_the_scans_for_the_next_one(monkeypatch):
+    buf = scanlog.ScanBuffer()
+    for n in range(3):
+        buf.record(scan(serial=n + 1))
+
+    def broken(batch):
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(scanlog, "write_batch", broken)
+    assert buf.flush() == 0
+    assert len(buf) == 3
+    monkeypatch.undo()
+
+    assert buf.flush() == 3
+    assert ScanEvent.objects.count() == 3
+    assert buf.dropped == 0
+
+
+def test_scans_beyond_the_buffer_cap_are_counted_as_dropped(monkeypatch, settings):
+    settings.OCOP_SCAN_BUFFER_MAX_ROWS = 2
+    buf = scanlog.ScanBuffer()
+    for n in range(3):
+        buf.record(scan(serial=n + 1))
+    monkeypatch.setattr(scanlog, "write_batch", lambda batch: (_ for _ in ()).throw(OSError()))
+
+    buf.flush()
+
+    assert len(buf) == 2
+    assert buf.dropped == 1
+
+
+def test_a_normal_shutdown_flushes_every_buffered_scan(monkeypatch):
+    """atexit and SIGTERM both stop the buffer, which writes what is left."""
+    hooks, handlers = [], {}
+    monkeypatch.setattr(scanlog.atexit, "register", hooks.append)
+    monkeypatch.setattr(
+        scanlog.signal, "getsignal", lambda sig: lambda *a: handlers.setdefault("prev", a)
+    )
+    monkeypatch.setattr(scanlog.signal, "signal", lambda sig, fn: handlers.__setitem__(sig, fn))
+    buf = scanlog.ScanBuffer()
+    scanlog._install_shutdown_hooks(buf)
+    for n in range(7):
+        buf.record(scan(serial=n + 1))
+
+    hooks[0]()  # what the interpreter runs on exit
+
+    assert ScanEvent.objects.count() == 7
+    for n in range(4):
+        buf.record(scan(serial=100 + n))
+    handlers[signal.SIGTERM](signal.SIGTERM, None)  # what a SIGTERM runs
+
+    assert ScanEvent.objects.count() == 11
+    assert handlers["prev"] == (signal.SIGTERM, None)  # the server's own handler still runs
+
+
+def test_each_process_gets_its_own_buffer(monkeypatch):
+    first = scanlog.buffer()
+    monkeypatch.setattr(scanlog.os, "getpid", lambda: -1)
+
+    assert scanlog.buffer() is not first
+
+
+def test_client_addresses_are_stored_as_keyed_hashes(settings):
+    one = scanlog.client_hash("203.0.113.5")
+    settings.OCOP_SCAN_HASH_KEY = "another key"
+
+    assert len(one) == 32 and "203" not in one
+    assert scanlog.client_hash("203.0.113.5") != one
