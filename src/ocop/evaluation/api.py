@@ -26,7 +26,15 @@ from ocop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFai
 from ocop.core.text import fold
 from ocop.criteria import selectors as criteria_selectors
 from ocop.evaluation import council as council_services
-from ocop.evaluation import dossier, pdf, policies, results, selectors, services
+from ocop.evaluation import (
+    dossier,
+    pdf,
+    policies,
+    results,
+    selectors,
+    selectors_council,
+    services,
+)
 from ocop.evaluation.constants import ApplicationKind, ApplicationStatus, RoundStatus
 from ocop.evaluation.models import Application, Council, CouncilMember, Round, ScoreSheet
 from ocop.evaluation.schemas import (
@@ -42,12 +50,14 @@ from ocop.evaluation.schemas import (
     CouncilMemberAddIn,
     CouncilMemberOut,
     CouncilOut,
+    CouncilSummaryOut,
     DecisionOut,
     DecisionRecordIn,
     DiffRowOut,
     DocumentOut,
     FeedbackOut,
     LowerScoreIn,
+    NationalIn,
     NoteIn,
     PreAssessIn,
     ProblemOut,
@@ -610,6 +620,58 @@ def conflict_declare(request: HttpRequest, public_id: uuid.UUID, payload: Confli
     return declaration
 
 
+def _summary_body(summary) -> dict:
+    rows = []
+    for row in summary.rows:
+        app = row.application
+        rows.append(
+            {
+                "application": app.public_id,
+                "product_name": app.product.name,
+                "producer_name": app.producer.name,
+                "status": app.status,
+                "mean": row.mean,
+                "stars": row.stars,
+                "submitted": row.submitted,
+                "expected": row.expected,
+                "ready": row.ready,
+                "cells": [
+                    {
+                        "member": cell.member.pk,
+                        "assigned": cell.assigned,
+                        "recused": cell.recused,
+                        "sheet_status": cell.sheet.status if cell.sheet else None,
+                        "total": cell.sheet.total if cell.sheet else None,
+                        "divergent": cell.divergent,
+                    }
+                    for cell in row.cells
+                ],
+            }
+        )
+    return {"members": summary.members, "rows": rows}
+
+
+@router.get(
+    "/rounds/{uuid:public_id}/council/summary",
+    response={200: CouncilSummaryOut, **ERRORS},
+    operation_id="council_summary",
+    summary="Bảng tổng hợp của hội đồng: điểm từng thành viên, điểm trung bình, chênh lệch",
+)
+def council_summary(request: HttpRequest, public_id: uuid.UUID):
+    """For the province's officers and the council's chair, vice-chair and secretary."""
+    rnd = selectors_council.council_round(actor=request.actor, public_id=public_id)
+    board = selectors_council.council_of(rnd)
+    if board is None:
+        raise NotFound()
+    seat = selectors_council.seat_of(request.actor, board)
+    if not (
+        selectors_council.is_officer_of(request.actor, rnd)
+        or (seat is not None and seat.role in selectors_council.LEADERS)
+    ):
+        raise PermissionDenied()
+    return _summary_body(selectors_council.council_summary(rnd, board))
+
+
 # --- score sheets ------------------------------------------------------------------------------
 @router.get(
     "/applications/{uuid:public_id}/sheet",
@@ -751,6 +813,23 @@ def sheet_enter_paper(
 def application_score_finalise(request: HttpRequest, public_id: uuid.UUID):
     app = _council_application(request, public_id)
     return council_services.application_score_finalise(actor=request.actor, application=app)
+
+
+@router.post(
+    "/applications/{uuid:public_id}/national",
+    response={200: ApplicationOut, **ERRORS},
+    operation_id="application_record_national",
+    summary="Ghi nhận kết quả đánh giá của Trung ương cho sản phẩm tiềm năng 5 sao",
+)
+def application_record_national(request: HttpRequest, public_id: uuid.UUID, payload: NationalIn):
+    app = _application(request, public_id)
+    return results.application_record_national(
+        actor=request.actor,
+        application=app,
+        stars=payload.stars,
+        decision_number=payload.decision_number,
+        decided_on=payload.decided_on,
+    )
 
 
 # --- results -----------------------------------------------------------------------------------

@@ -179,6 +179,12 @@ class LowerScoreIn(Schema):
     note: str = Field("", max_length=2000)
 
 
+class NationalIn(Schema):
+    stars: int = Field(..., ge=1, le=5)
+    decision_number: str = Field(..., max_length=100)
+    decided_on: dt.date
+
+
 class TransitionIn(Schema):
     verb: str = Field(..., max_length=40, description="forward, schedule, resubmit, withdraw…")
     reason: str = Field("", max_length=4000)
@@ -438,3 +444,31 @@ class DiffRowOut(Schema):
     state: str
     current: DocumentOut | None
     previous: DocumentOut | None
+
+
+# --- the chair's summary -----------------------------------------------------------------------
+class SummaryCellOut(Schema):
+    member: int
+    assigned: bool
+    recused: bool
+    sheet_status: str | None
+    total: Decimal | None
+    divergent: bool
+
+
+class SummaryRowOut(Schema):
+    application: uuid.UUID
+    product_name: str
+    producer_name: str
+    status: str
+    mean: Decimal | None
+    stars: int | None
+    submitted: int
+    expected: int
+    ready: bool
+    cells: list[SummaryCellOut]
+
+
+class CouncilSummaryOut(Schema):
+    members: list[CouncilMemberOut]
+    rows: list[SummaryRowOut]

@@ -140,6 +140,13 @@ def setup(world) -> None:
         }
         area.eval_done = app(ApplicationStatus.RECOGNISED, **done)
         decided = app(ApplicationStatus.RECOGNISED, **done)
+        area.eval_national = app(
+            ApplicationStatus.PROPOSED_NATIONAL,
+            ruleset=ruleset,
+            score=Decimal("93.00"),
+            stars=5,
+            outcome=Outcome.PROPOSED_NATIONAL,
+        )
 
         seats = {}
         board = council.council_create(actor=system, round=area.eval_round, name="Hội đồng OCOP")
@@ -281,6 +288,12 @@ CASES = [
         **MANAGE,
     ),
     api("application_feedback", params=_app("eval_done"), **VIEW),
+    api(
+        "application_record_national",
+        params=_app("eval_national"),
+        json=lambda c: {"stars": 5, "decision_number": "12/QĐ-BNN", "decided_on": "2026-03-01"},
+        **MANAGE,
+    ),
     # --- dossier
     api("dossier_checklist", params=_app("eval_draft"), **VIEW),
     api("dossier_diff", params=_app("eval_draft"), **VIEW),
@@ -323,6 +336,13 @@ CASES = [
         params=_round,
         own={ADMIN, PROVINCE_OFFICER, COUNCIL_MEMBER},
         other={ADMIN},
+    ),
+    api(
+        "council_summary",
+        params=_round,
+        own={ADMIN, PROVINCE_OFFICER, COUNCIL_MEMBER},
+        other={ADMIN},
+        note="officers, and the chair, vice-chair and secretary",
     ),
     api(
         "council_member_add",

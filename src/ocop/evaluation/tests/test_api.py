@@ -713,3 +713,60 @@ def test_assignment_bulk_refuses_foreign_applications(board, officer, province):
     secretary = board["clients"]["secretary"]
     assert post(secretary, url, body).status_code == 200
     problem(post(board["clients"]["m1"], url, body), 403, "core.permission_denied")
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_council_summary_shows_totals_and_divergence(board, officer):
+    app, clients, seats = board["app"], board["clients"], board["seats"]
+    url = f"{BASE}/applications/{app.public_id}"
+    for key, pick in (("chair", -1), ("m1", 0)):
+        clients[key].put(
+            f"{url}/sheet",
+            {"version": 1, "answers": _answers(app.ruleset, pick=pick)},
+            content_type="application/json",
+        )
+        post(clients[key], f"{url}/sheet/submit", {"version": 2})
+    summary_url = f"{BASE}/rounds/{app.round.public_id}/council/summary"
+    body = officer.get(summary_url).json()
+    assert [m["role"] for m in body["members"]][:2] == ["chair", "secretary"]
+    (row,) = body["rows"]
+    assert (row["submitted"], row["expected"], row["ready"]) == (2, 3, False)
+    cells = {c["member"]: c for c in row["cells"]}
+    assert Decimal(cells[seats["chair"].pk]["total"]) == app.ruleset.scale_total
+    assert cells[seats["chair"].pk]["divergent"] and cells[seats["m1"].pk]["divergent"]
+    assert not cells[seats["secretary"].pk]["assigned"]
+    assert clients["secretary"].get(summary_url).status_code == 200
+    problem(clients["m1"].get(summary_url), 403, "core.permission_denied")
+
+
+def test_council_summary_query_count_does_not_grow(board, officer, commune, two_tier_ruleset):
+    rnd = board["app"].round
+    url = f"{BASE}/rounds/{rnd.public_id}/council/summary"
+
+    def add(n: int) -> None:
+        apps = [
+            _application(
+                commune, status=ApplicationStatus.SCHEDULED, rnd=rnd, ruleset=two_tier_ruleset
+            )
+            for _ in range(n)
+        ]
+        council.assignment_bulk(
+            actor=SYSTEM,
+            council=board["council"],
+            applications=apps,
+            members=list(board["seats"].values()),
+        )
+
+    add(1)
+    _queries(officer, url)  # warm-up: first use of the token
+    few = _queries(officer, url)
+    add(18)
+    assert _queries(officer, url) == few
