@@ -3,12 +3,12 @@ will include them (used by the alert tests until then; harmless afterwards)."""
 
 from importlib import import_module
 
-from django.conf import settings
 from django.urls import include, path
 
 from ocop.stamps import urls as stamps_urls
 
-root = import_module(settings.ROOT_URLCONF)
+SITE_URLCONF = "ocop.config.urls"  # the site's root (pytest.mark.urls overrides the setting)
+root = import_module(SITE_URLCONF)
 _stamps = [*stamps_urls.urlpatterns, path("canh-bao/", include("ocop.stamps.urls_alerts"))]
 
 urlpatterns = [
