@@ -152,6 +152,20 @@ class ApplicationFilterForm(_FilterForm):
         ]
 
 
+class ApplicationListFilterForm(ApplicationFilterForm):
+    """The all-rounds list also filters by round."""
+
+    round = forms.ChoiceField(label=_("Đợt đánh giá"), required=False)
+    field_order = ["q", "round", "status", "kind", "commune"]
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, actor=actor, **kwargs)
+        self.fields["round"].choices = [
+            ALL,
+            *[(str(r.public_id), r.name) for r in selectors.round_list(actor=actor)[:200]],
+        ]
+
+
 REGISTRATION_FIELDS = ("contact_name", "contact_phone", "annual_output", "market", "expected_stars")
 
 

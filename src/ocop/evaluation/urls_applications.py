@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("rounds/<uuid:public_id>/", views.round_detail, name="round_detail"),
     path("rounds/<uuid:public_id>/export.xlsx", views.round_export, name="round_export"),
     path("applications/", views.application_list, name="application_list"),
+    path("applications/export.xlsx", views.application_export, name="application_export"),
     path("applications/new/", views.application_create, name="application_create"),
     path("applications/<uuid:public_id>/", views.application_detail, name="application_detail"),
     path(

@@ -29,6 +29,7 @@ from ocop.evaluation.constants import ApplicationStatus, Level
 from ocop.evaluation.forms import (
     ApplicationCreateForm,
     ApplicationFilterForm,
+    ApplicationListFilterForm,
     DocumentRemoveForm,
     DocumentUploadForm,
     LowerScoreForm,
@@ -101,6 +102,8 @@ def filter_applications(qs, filters: dict[str, Any]):
         qs = qs.filter(status=filters["status"])
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
+    if filters.get("round"):
+        qs = qs.filter(round__public_id=filters["round"])
     if filters.get("commune"):
         qs = qs.filter(commune__code=filters["commune"])
     if filters.get("q"):
@@ -198,6 +201,7 @@ def round_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 EXPORT_COLUMNS = (
     gettext_lazy("STT"),
+    gettext_lazy("Đợt đánh giá"),
     gettext_lazy("Sản phẩm"),
     gettext_lazy("Mã sản phẩm"),
     gettext_lazy("Chủ thể"),
@@ -226,6 +230,7 @@ def _xlsx(title: str, applications) -> bytes:
         ws.append(
             [
                 n,
+                app.round.name,
                 app.product.name,
                 app.product.code or "",
                 app.producer.name,
@@ -237,7 +242,8 @@ def _xlsx(title: str, applications) -> bytes:
                 app.stars,
             ]
         )
-    for letter, width in zip("ABCDEFGHIJ", (6, 40, 22, 36, 24, 24, 28, 12, 10, 10), strict=True):
+    widths = (6, 30, 40, 22, 36, 24, 24, 28, 12, 10, 10)
+    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
         ws.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -251,11 +257,15 @@ def round_export(request: HttpRequest, public_id) -> HttpResponse:
     rnd = selectors.round_get(actor=request.actor, public_id=public_id)
     _form, applications = _round_applications(request, rnd)
     content = _xlsx(rnd.name, applications[:EXPORT_LIMIT])
+    return _xlsx_response(content, f"ho-so-{rnd.year}-{rnd.number}.xlsx")
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="ho-so-{rnd.year}-{rnd.number}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -265,8 +275,7 @@ def round_export(request: HttpRequest, public_id) -> HttpResponse:
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    form = ApplicationFilterForm(request.GET, actor=actor)
-    applications = filter_applications(selectors.application_list(actor=actor), form.filters())
+    form, applications = _all_applications(request)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "evaluation/application_list.html"
     if _is_fragment(request):
@@ -278,6 +287,22 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "show_round": True,
     }
     return render(request, template, context)
+
+
+def _all_applications(request: HttpRequest) -> tuple[ApplicationListFilterForm, Any]:
+    form = ApplicationListFilterForm(request.GET, actor=request.actor)
+    qs = selectors.application_list(actor=request.actor)
+    return form, filter_applications(qs, form.filters())
+
+
+@access(can_view_applications)
+@require_GET
+def application_export(request: HttpRequest) -> HttpResponse:
+    """The applications list as filtered on the page, as an Excel workbook."""
+    _form, applications = _all_applications(request)
+    return _xlsx_response(
+        _xlsx(_("Hồ sơ đánh giá, phân hạng"), applications[:EXPORT_LIMIT]), "ho-so-danh-gia.xlsx"
+    )
 
 
 @access(can_register_applications)

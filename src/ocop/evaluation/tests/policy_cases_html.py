@@ -152,6 +152,7 @@ CASES = [
     html("evaluation:round_detail", kwargs=_round, **ROUND_VIEW),
     html("evaluation:round_export", kwargs=_round, **ROUND_VIEW),
     html("evaluation:application_list", allow=VIEWERS),
+    html("evaluation:application_export", allow=VIEWERS),
     html("evaluation:application_create", allow=REGISTRARS),
     html(
         "evaluation:application_create",

@@ -177,8 +177,21 @@ def test_export_is_an_excel_file_of_the_filtered_list(officer, product, two_tier
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.iter_rows(min_row=3, values_only=True))
-    assert [r[1] for r in rows] == [product.name]
-    assert rows[0][6] == "Đã nộp"
+    assert [r[2] for r in rows] == [product.name]
+    assert rows[0][7] == "Đã nộp"
+
+
+def test_the_list_export_keeps_the_round_filter(officer, product, two_tier_round, province):
+    other_round = f.RoundFactory(province=province, name="Đợt khác")
+    _app(product, two_tier_round)
+    _app(ProductFactory(producer=ProducerFactory(commune=product.commune)), other_round)
+    query = {"round": str(two_tier_round.public_id)}
+    html = officer.get(reverse("evaluation:application_list"), query).content.decode()
+    assert product.name in html and "Đợt khác" in html  # the round filter offers it
+    response = officer.get(reverse("evaluation:application_export"), query)
+    ws = load_workbook(io.BytesIO(response.content)).active
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert [(r[1], r[2]) for r in rows] == [(two_tier_round.name, product.name)]
 
 
 # --- application list ----------------------------------------------------------------------------
