@@ -57,6 +57,7 @@ from ocop.evaluation.schemas import (
     DocumentOut,
     FeedbackOut,
     LowerScoreIn,
+    MySheetOut,
     NationalIn,
     NoteIn,
     PreAssessIn,
@@ -673,6 +674,31 @@ def council_summary(request: HttpRequest, public_id: uuid.UUID):
 
 
 # --- score sheets ------------------------------------------------------------------------------
+@router.get(
+    "/my-sheets",
+    response={200: list[MySheetOut], 401: ProblemOut},
+    operation_id="my_sheets",
+    summary="Hồ sơ được phân công chấm cho tôi (trừ hồ sơ đã khai báo xung đột lợi ích)",
+)
+def my_sheets(request: HttpRequest):
+    return [
+        {
+            "application": row.application.public_id,
+            "product_name": row.application.product.name,
+            "producer_name": row.application.producer.name,
+            "round": row.application.round.public_id,
+            "round_name": row.application.round.name,
+            "application_status": row.application.status,
+            "member": row.seat.pk,
+            "role": row.seat.role,
+            "sheet_status": row.sheet.status if row.sheet else "new",
+            "version": row.sheet.version if row.sheet else 1,
+            "total": row.sheet.total if row.sheet else None,
+        }
+        for row in selectors_council.my_sheets(actor=request.actor)
+    ]
+
+
 @router.get(
     "/applications/{uuid:public_id}/sheet",
     response={200: SheetFormOut, **ERRORS},

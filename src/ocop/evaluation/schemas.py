@@ -472,3 +472,17 @@ class SummaryRowOut(Schema):
 class CouncilSummaryOut(Schema):
     members: list[CouncilMemberOut]
     rows: list[SummaryRowOut]
+
+
+class MySheetOut(Schema):
+    application: uuid.UUID
+    product_name: str
+    producer_name: str
+    round: uuid.UUID
+    round_name: str
+    application_status: str
+    member: int
+    role: str
+    sheet_status: str
+    version: int
+    total: Decimal | None

@@ -373,6 +373,7 @@ CASES = [
         **SEATED,
     ),
     # --- score sheets
+    api("my_sheets", allow=SIGNED_IN, note="the caller's own assignments (empty without a seat)"),
     api("sheet_get", params=_app("eval_scheduled"), **SEATED),
     api(
         "sheet_save",

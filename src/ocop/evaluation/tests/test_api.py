@@ -501,10 +501,13 @@ def test_council_member_add_validates(board, officer, province):
 def test_recused_member_neither_sees_nor_scores(board):
     app, m2 = board["app"], board["clients"]["m2"]
     url = f"{BASE}/applications/{app.public_id}"
+    mine = m2.get(f"{BASE}/my-sheets").json()
+    assert [(r["application"], r["sheet_status"]) for r in mine] == [(str(app.public_id), "new")]
     assert m2.get(f"{url}/sheet").status_code == 200
     declared = post(m2, f"{url}/conflict", {"has_conflict": True, "note": "Họ hàng"})
     assert declared.status_code == 200 and declared.json()["has_conflict"] is True
     assert m2.get(f"{url}/sheet").status_code == 404
+    assert m2.get(f"{BASE}/my-sheets").json() == []
     answers = _answers(app.ruleset)
     assert (
         m2.put(
