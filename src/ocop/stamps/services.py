@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ocop.certificates import selectors as certificate_selectors
@@ -257,43 +257,31 @@ def _insert_orm(batch_id: int, start: int, serials: list[int]) -> int:
 
 
 # Identifiers are constants (no user input reaches these statements); values are parameters.
-_STAGING_CREATE = (
-    "CREATE TEMPORARY TABLE IF NOT EXISTS stamps_issue_staging (serial bigint, ord integer)"
-)
-_STAGING_CLEAR = "TRUNCATE stamps_issue_staging"
-_STAGING_COPY = "COPY stamps_issue_staging (serial, ord) FROM STDIN"
-_STAGING_DEDUPE = (
-    "DELETE FROM stamps_issue_staging s USING stamps_stamp t WHERE t.serial = s.serial"
-)
-_STAGING_COUNT = "SELECT count(*) FROM stamps_issue_staging"
-_STAGING_INSERT = (
-    "INSERT INTO stamps_stamp (serial, batch_id, number, state, lot_id) "
-    "SELECT serial, %s, %s + row_number() OVER (ORDER BY ord) - 1, %s, NULL "
-    "FROM stamps_issue_staging ON CONFLICT (serial) DO NOTHING"
-)
+_TAKEN = "SELECT serial FROM stamps_stamp WHERE serial = ANY(%s)"
+_COPY = "COPY stamps_stamp (serial, batch_id, number, state) FROM STDIN"
 
 
 def _insert_copy(batch_id: int, start: int, serials: list[int]) -> int:
-    """PostgreSQL path: COPY into a temporary staging table, drop serials that already exist, then
-    one INSERT … SELECT numbering the rest consecutively. ON CONFLICT guards a concurrent insert of
-    the same serial; a short count then fails the chunk (rolled back; rerunning the task resumes
-    at the committed count) rather than leaving a gap in the numbers."""
-    buffer = io.StringIO()
-    for i, serial in enumerate(serials):
-        buffer.write(f"{serial}\t{i}\n")
+    """PostgreSQL path: drop the serials that already exist (one indexed lookup), then COPY the
+    rest straight into the table, numbered consecutively. A serial inserted concurrently between
+    the two makes the COPY fail on the primary key: the savepoint rolls back and the caller's
+    loop draws new serials, so there is never a gap in the numbers."""
     with connection.cursor() as cursor:
-        cursor.execute(_STAGING_CREATE)
-        cursor.execute(_STAGING_CLEAR)
-        with cursor.cursor.copy(_STAGING_COPY) as copy:
-            copy.write(buffer.getvalue())
-        cursor.execute(_STAGING_DEDUPE)
-        cursor.execute(_STAGING_COUNT)
-        staged = cursor.fetchone()[0]
-        cursor.execute(_STAGING_INSERT, [batch_id, start, StampState.ISSUED.value])
-        if cursor.rowcount != staged:
-            raise RuntimeError("concurrent serial collision; chunk rolled back")
-        cursor.execute(_STAGING_CLEAR)
-    return staged
+        cursor.execute(_TAKEN, [serials])
+        taken = {row[0] for row in cursor.fetchall()}
+        fresh = [s for s in serials if s not in taken] if taken else serials
+        buffer = io.StringIO()
+        state = StampState.ISSUED.value
+        for i, serial in enumerate(fresh):
+            buffer.write(f"{serial}\t{batch_id}\t{start + i}\t{state}\n")
+        from psycopg.errors import UniqueViolation
+
+        try:
+            with transaction.atomic(), cursor.cursor.copy(_COPY) as copy:
+                copy.write(buffer.getvalue())
+        except (IntegrityError, UniqueViolation):
+            return 0
+    return len(fresh)
 
 
 # --- activation, returns, voids ------------------------------------------------------------------

@@ -378,3 +378,22 @@ def test_stamp_lookup_of_an_issued_stamp_gives_the_batch_certificate(certificate
 def test_system_actor_may_issue(product):
     batch = issued_batch(certificate_obj=product.certificates.get(), quantity=1)
     assert Actor.system("x").is_system and batch.issued_count == 1
+
+
+def test_a_serial_taken_between_check_and_copy_is_retried_without_a_gap(product, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY path runs on PostgreSQL only")
+    first = issued_batch(certificate_obj=product.certificates.get(), quantity=2)
+    taken = Stamp.objects.filter(batch=first).values_list("serial", flat=True)[0]
+    # The existence check misses it, as if another transaction inserted it meanwhile.
+    monkeypatch.setattr(
+        services, "_TAKEN", "SELECT serial FROM stamps_stamp WHERE false AND serial = ANY(%s)"
+    )
+    drawn = iter([taken, 21, 22, 23])
+    monkeypatch.setattr(codes, "new_serial", lambda: next(drawn))
+    second = issued_batch(certificate_obj=product.certificates.get(), quantity=2)
+    rows = sorted(Stamp.objects.filter(batch=second).values_list("number", "serial"))
+    assert [n for n, _ in rows] == [1, 2]
+    assert taken not in [s for _, s in rows]
