@@ -12,7 +12,8 @@ the rows go back to the buffer (bounded by OCOP_SCAN_BUFFER_MAX_ROWS) and, beyon
 as dropped and logged as an error.
 
 Settings (all optional): OCOP_SCAN_FLUSH_ROWS, OCOP_SCAN_FLUSH_SECONDS, OCOP_SCAN_BUFFER_MAX_ROWS,
-OCOP_SCAN_FLUSH_THREAD (False: no thread, flush explicitly — the test suite), OCOP_SCAN_HASH_KEY
+OCOP_SCAN_FLUSH_THREAD (False: no thread and no exit hooks, flush explicitly — the default
+under the test suite), OCOP_SCAN_HASH_KEY
 (key of the client-address hash; derived from SECRET_KEY when empty).
 """
 
@@ -289,8 +290,10 @@ def buffer() -> ScanBuffer:
     with _setup_lock:
         if _buffer is None or _buffer_pid != pid:
             _buffer, _buffer_pid = ScanBuffer(), pid
-            _install_shutdown_hooks(_buffer)
             if _setting("OCOP_SCAN_FLUSH_THREAD", not getattr(settings, "TESTING", False)):
+                # Under the test suite neither the thread nor the exit hooks run: tests flush
+                # explicitly, and an exit-time flush would write into the non-test database.
+                _install_shutdown_hooks(_buffer)
                 _buffer.start()
     return _buffer
 

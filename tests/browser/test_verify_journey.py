@@ -1,0 +1,37 @@
+"""A consumer opens a stamp's verification page; after the province revokes the certificate, the
+same page says "revoked" at once (no cache, the status is derived on every request)."""
+
+import pytest
+
+from ocop.accounts.constants import Role
+from ocop.accounts.tests.factories import actor_for
+from ocop.certificates import grounds, services
+from ocop.stamps.tests.verify_support import genuine_stamp, token
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_scanned_code_shows_the_revocation_at_once(page, user_for, transactional_db):
+    stamp = genuine_stamp()
+    cert = stamp.lot.certificate
+    officer = user_for(Role.PROVINCE_OFFICER, province=cert.province)
+
+    page.goto(f"/v/{token(stamp)}")
+    verdict = page.get_by_role("status")
+    assert "Tem OCOP thật" in verdict.inner_text()
+    assert page.get_by_test_id("certificate-status").inner_text() == "Còn hiệu lực"
+    assert cert.product_name in page.locator("main").inner_text()
+
+    services.certificate_revoke(
+        actor=actor_for(officer),
+        certificate=cert,
+        legal_ground=grounds.grounds_for("revoke")[0].code,
+        public_reason="Sản phẩm không còn đáp ứng tiêu chuẩn chất lượng đã công bố.",
+    )
+    page.reload()
+
+    assert page.get_by_test_id("certificate-status").inner_text() == "Đã thu hồi"
+    assert "không còn hiệu lực" in page.get_by_role("status").inner_text()
+    assert "Sản phẩm không còn đáp ứng tiêu chuẩn" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Báo cáo vấn đề với sản phẩm hoặc tem này").click()
+    assert page.locator("main h1").inner_text() == "Báo cáo vấn đề với sản phẩm hoặc tem"
