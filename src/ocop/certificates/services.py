@@ -314,7 +314,7 @@ def certificate_issue(*, actor: Actor, application: Application) -> Certificate:
     Side effects after commit: the PDF digest is computed (task)."""
     require(actor, policies.can_issue_certificate, application)
     locked = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("decision", "ruleset", "product__producer__commune", "product__province")
         .get(pk=application.pk)
     )
@@ -335,7 +335,7 @@ def certificate_issue_from_decision(*, actor: Actor, decision: Decision) -> list
         raise DecisionNotPublished(number=decision.number)
     issued: list[Certificate] = []
     apps = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .filter(decision=decision)
         .select_related("decision", "ruleset", "product__producer__commune", "product__province")
         .order_by("id")
