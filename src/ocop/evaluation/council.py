@@ -3,7 +3,8 @@
 Policies of these writes sit at the top of this module (deny by default):
 - admin and the system actor: everything;
 - province officer of the round's province: create councils, seat members, assign, finalise;
-- the council's secretary or chair: assign; the secretary: enter a signed paper sheet, finalise;
+- the council's secretary or chair: assign, record field visits; the secretary: enter a signed
+  paper sheet, finalise;
 - the chair: return a sheet for re-scoring (e.g. a divergent total);
 - a member: declare (no) conflict, save and submit their own sheet of an assigned application
   they did not recuse themselves from.
@@ -31,7 +32,7 @@ from ocop.core.access import require
 from ocop.core.actor import Actor
 from ocop.core.errors import Conflict, ValidationFailed
 from ocop.core.files import check_upload, upload_path
-from ocop.evaluation import scoring
+from ocop.evaluation import scoring, variants
 from ocop.evaluation import services as evaluation_services
 from ocop.evaluation.constants import ApplicationStatus, CouncilRole, Outcome, SheetStatus
 from ocop.evaluation.models import (
@@ -40,6 +41,7 @@ from ocop.evaluation.models import (
     ConflictDeclaration,
     Council,
     CouncilMember,
+    FieldVisit,
     Round,
     ScoreAnswer,
     ScoreSheet,
@@ -78,6 +80,17 @@ class ScoringIncomplete(Conflict):
 class ScoringClosed(Conflict):
     code = "evaluation.scoring_closed"
     message = gettext_lazy("Hội đồng đã chốt điểm hồ sơ này; không nhận thêm hay sửa phiếu chấm.")
+
+
+class FieldVisitMissing(Conflict):
+    code = "evaluation.field_visit_missing"
+    message = gettext_lazy(
+        "Bộ sản phẩm «%(product_set)s» phải có biên bản khảo sát thực tế trước khi chốt điểm."
+    )
+
+
+class FieldVisitInvalid(ValidationFailed):
+    code = "evaluation.field_visit_invalid"
 
 
 class RuleSetNotScorable(Conflict):
@@ -142,6 +155,13 @@ def can_enter_paper_sheet(actor: Actor, council: Council) -> bool:
 
 def can_return_sheet(actor: Actor, council: Council) -> bool:
     return _is_central(actor) or _holds(actor, council, CouncilRole.CHAIR)
+
+
+def can_record_field_visit(actor: Actor, council: Council) -> bool:
+    """Province officer of the round's province, the council's secretary or chair."""
+    return can_manage_council(actor, council) or _holds(
+        actor, council, CouncilRole.SECRETARY, CouncilRole.CHAIR
+    )
 
 
 def can_finalise_score(actor: Actor, council: Council) -> bool:
@@ -557,6 +577,81 @@ def sheet_return(*, actor: Actor, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     return locked
 
 
+# --- field visits ------------------------------------------------------------------------------
+VISIT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+NOT_VISITABLE = CLOSED | {ApplicationStatus.DRAFT}
+
+
+@transaction.atomic
+def field_visit_record(
+    *,
+    actor: Actor,
+    application: Application,
+    visited_on: dt.date,
+    members: Iterable[CouncilMember],
+    notes: str,
+    file: Any = None,
+) -> FieldVisit:
+    """Record a site visit (khảo sát thực tế) of council members to the producer.
+
+    Who: the council's secretary or chair, a province officer of the round's province. When: the
+    application is submitted and not yet scored. `members`: at least one seat of the round's
+    council; `notes`: the findings; `file`: the signed minutes (PDF/JPEG/PNG), optional.
+    Variants name the product sets (tourism) whose score cannot be finalised without one.
+    """
+    app = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .get(pk=application.pk)
+    )
+    council = Council.objects.select_related("round").filter(round_id=app.round_id).first()
+    if council is None:
+        raise CouncilInvalid.from_dict({"council": [_("Đợt đánh giá chưa có hội đồng.")]})
+    require(actor, can_record_field_visit, council)
+    if app.status in NOT_VISITABLE or app.outcome:
+        raise ScoringClosed()
+    members = list(members)
+    errors: dict[str, list[str]] = {}
+    if not isinstance(visited_on, dt.date):
+        errors.setdefault("visited_on", []).append(_("Nhập ngày khảo sát (dd/mm/yyyy)."))
+    elif visited_on > clock.today():
+        errors.setdefault("visited_on", []).append(_("Ngày khảo sát không được sau hôm nay."))
+    if not members:
+        errors.setdefault("members", []).append(_("Chọn thành viên hội đồng đi khảo sát."))
+    elif any(m.council_id != council.pk for m in members):
+        errors.setdefault("members", []).append(_("Có người không phải thành viên hội đồng."))
+    if not (notes or "").strip():
+        errors.setdefault("notes", []).append(_("Nhập nội dung ghi nhận khi khảo sát."))
+    if errors:
+        raise FieldVisitInvalid.from_dict(errors)
+    name = ""
+    if file is not None:
+        checked = check_upload(file, allowed=VISIT_TYPES, field="file")
+        name = default_storage.save(upload_path("field-visits", checked.extension), file)
+    visit = FieldVisit.objects.create(
+        application=app,
+        visited_on=visited_on,
+        findings=notes.strip(),
+        file=name,
+        recorded_by_id=actor.user_id,
+        recorded_at=clock.now(),
+    )
+    visit.members.set(members)
+    audit.record(actor=actor, action="evaluation.field_visit.record", obj=visit, before=None)
+    return visit
+
+
+def require_field_visit(application: Application) -> None:
+    """FieldVisitMissing when the round's variant requires a visit for the product's set at the
+    round's level and none is recorded."""
+    set_code = application.product.product_set.code
+    required = variants.field_visit_required(
+        application.round.process_variant, application.round.level, set_code
+    )
+    if required and not FieldVisit.objects.filter(application=application).exists():
+        raise FieldVisitMissing(product_set=set_code)
+
+
 # --- the council's result -----------------------------------------------------------------------
 def divergence_flags(application: Application) -> set[int]:
     """Member ids whose submitted total diverges from the others by more than the round's
@@ -573,7 +668,9 @@ def divergence_flags(application: Application) -> set[int]:
 def application_score_finalise(*, actor: Actor, application: Application) -> Application:
     """Close the council's scoring of one application.
 
-    Every assigned, non-recused member's sheet must be submitted. Score = mean of their totals,
+    Products of a set whose variant requires a field visit (tourism) need one recorded first
+    (409 "evaluation.field_visit_missing"). Every assigned, non-recused member's sheet must be
+    submitted. Score = mean of their totals,
     stars = band of the pinned rule set; outcome: proposed_national at or above the national
     threshold, recognised when the stars are certifiable, else not_recognised (also when a
     mandatory criterion averages 0 points). Divergent members are named in outcome_reason.
@@ -581,7 +678,9 @@ def application_score_finalise(*, actor: Actor, application: Application) -> App
     """
     app = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("round__council", "round__process_variant", "ruleset")
+        .select_related(
+            "round__council", "round__process_variant", "ruleset", "product__product_set"
+        )
         .get(pk=application.pk)
     )
     council = Council.objects.select_related("round").filter(round_id=app.round_id).first()
@@ -590,6 +689,7 @@ def application_score_finalise(*, actor: Actor, application: Application) -> App
     require(actor, can_finalise_score, council)
     if app.outcome or app.status in CLOSED:
         raise ScoringClosed()
+    require_field_visit(app)
     ruleset = _scorable_ruleset(app)
     scorers = [
         a.member

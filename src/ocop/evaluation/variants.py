@@ -65,6 +65,13 @@ def has_lower_tier(variant: ProcessVariant) -> bool:
     return does(variant, Level.DISTRICT, "score")
 
 
+def field_visit_required(variant: ProcessVariant, level: str, set_code: str) -> bool:
+    """Must the council of `level` record a field visit for a product of `set_code` before
+    finalising its score? (tiers[].field_visit_sets, e.g. the tourism sets.)"""
+    found = tier(variant, level)
+    return bool(found and set_code in (found.get("field_visit_sets") or []))
+
+
 def criteria_codes(variant: ProcessVariant) -> list[str]:
     return [c["code"] for c in variant.pre_assessment_criteria or []]
 
@@ -97,6 +104,9 @@ def _clean(raw: dict[str, Any]) -> dict[str, Any]:
         unknown = set(t.get("actions", [])) - ACTIONS
         if unknown:
             raise VariantFileInvalid(reason=f"{code}: actions {sorted(unknown)}")
+        sets = t.get("field_visit_sets", [])
+        if not isinstance(sets, list) or not all(isinstance(c, str) for c in sets):
+            raise VariantFileInvalid(reason=f"{code}: field_visit_sets")
     threshold = raw.get("forward_min_score")
     try:
         threshold = None if threshold is None else Decimal(str(threshold))
