@@ -132,6 +132,32 @@ class RoundCreateForm(forms.Form):
             self.initial.setdefault("process_variant", in_force)
 
 
+class RoundForwardForm(forms.Form):
+    """Legacy district round → the province round that receives its best products."""
+
+    target = forms.ModelChoiceField(
+        label=_("Đợt cấp tỉnh nhận hồ sơ"), queryset=None, to_field_name="public_id"
+    )
+    min_score = forms.DecimalField(
+        label=_("Ngưỡng điểm chuyển lên tỉnh"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("Chỉ nhập khi quy trình của đợt không quy định ngưỡng."),
+    )
+
+    def __init__(self, *args: Any, actor: Any, source: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            selectors.round_list(actor=actor)
+            .filter(level=Level.PROVINCE, province_id=source.province_id)
+            .exclude(status=RoundStatus.DECIDED)
+        )
+        if source.process_variant.forward_min_score is not None:
+            del self.fields["min_score"]
+
+
 # --- applications --------------------------------------------------------------------------------
 class ApplicationFilterForm(_FilterForm):
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)

@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("rounds/new/", views.round_create, name="round_create"),
     path("rounds/<uuid:public_id>/", views.round_detail, name="round_detail"),
     path("rounds/<uuid:public_id>/export.xlsx", views.round_export, name="round_export"),
+    path("rounds/<uuid:public_id>/forward/", views.round_forward, name="round_forward"),
     path("applications/", views.application_list, name="application_list"),
     path("applications/export.xlsx", views.application_export, name="application_export"),
     path("applications/new/", views.application_create, name="application_create"),

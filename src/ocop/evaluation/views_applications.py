@@ -24,7 +24,7 @@ from ocop.core.access import access
 from ocop.core.actor import Actor
 from ocop.core.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
 from ocop.core.text import fold
-from ocop.evaluation import policies, results, selectors, services
+from ocop.evaluation import forwarding, policies, results, selectors, services, variants
 from ocop.evaluation.constants import ApplicationStatus, Level
 from ocop.evaluation.forms import (
     ApplicationCreateForm,
@@ -39,6 +39,7 @@ from ocop.evaluation.forms import (
     ReasonForm,
     RoundCreateForm,
     RoundFilterForm,
+    RoundForwardForm,
     TransitionForm,
     apply_errors,
 )
@@ -178,11 +179,23 @@ def _round_applications(request: HttpRequest, rnd) -> tuple[ApplicationFilterFor
     return form, filter_applications(qs, form.filters())
 
 
+def _can_forward(actor: Actor, rnd) -> bool:
+    return (
+        rnd.level == Level.DISTRICT
+        and variants.does(rnd.process_variant, Level.DISTRICT, "forward")
+        and forwarding.can_forward_round(actor, rnd)
+    )
+
+
 @access(can_view_rounds)
 @require_GET
 def round_detail(request: HttpRequest, public_id) -> HttpResponse:
+    rnd = selectors.round_get(actor=request.actor, public_id=public_id)
+    return _round_page(request, rnd)
+
+
+def _round_page(request: HttpRequest, rnd, forward_form=None, status: int = 200) -> HttpResponse:
     actor = request.actor
-    rnd = selectors.round_get(actor=actor, public_id=public_id)
     form, applications = _round_applications(request, rnd)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "evaluation/round_detail.html"
@@ -195,8 +208,47 @@ def round_detail(request: HttpRequest, public_id) -> HttpResponse:
         "status_counts": _status_counts(selectors.application_list(actor=actor, round=rnd)),
         "can_register": can_register_applications(actor) and rnd.status == "open",
         "show_round": False,
+        "can_forward": _can_forward(actor, rnd),
+        "forward_form": forward_form or RoundForwardForm(actor=actor, source=rnd),
     }
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+@access(can_manage_applications)
+@require_POST
+def round_forward(request: HttpRequest, public_id) -> HttpResponse:
+    """Forward a legacy district round's scored products to a province round."""
+    actor = request.actor
+    rnd = selectors.round_get(actor=actor, public_id=public_id)
+    form = RoundForwardForm(request.POST, actor=actor, source=rnd)
+    if form.is_valid():
+        try:
+            result = forwarding.round_forward(
+                actor=actor,
+                source=rnd,
+                target=form.cleaned_data["target"],
+                min_score=form.cleaned_data.get("min_score"),
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Ngưỡng %(threshold)s điểm: %(forwarded)s sản phẩm chuyển lên tỉnh, "
+                    "%(recognised)s công nhận cấp huyện, %(rejected)s không đạt, "
+                    "%(left)s chưa xử lý."
+                )
+                % {
+                    "threshold": result.threshold,
+                    "forwarded": len(result.forwarded),
+                    "recognised": len(result.recognised),
+                    "rejected": len(result.not_recognised),
+                    "left": len(result.left),
+                },
+            )
+            return redirect("evaluation:round_detail", public_id=rnd.public_id)
+    return _round_page(request, rnd, forward_form=form, status=422)
 
 
 EXPORT_COLUMNS = (

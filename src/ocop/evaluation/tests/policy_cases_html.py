@@ -25,6 +25,7 @@ from ocop.core.testing import (
 )
 from ocop.evaluation import services
 from ocop.evaluation.constants import ApplicationStatus as S
+from ocop.evaluation.models import Round
 from ocop.evaluation.tests import factories as f
 
 
@@ -68,6 +69,12 @@ def _app_in(status: str, code: str = f.TWO_TIER, *, complete: bool = False):
         return {"public_id": app.public_id}
 
     return build
+
+
+def _legacy_round(c, level: str) -> Round:
+    return f.RoundFactory(
+        province=c.province, process_variant=f.variant(f.QD1048_THREE_TIER), level=level
+    )
 
 
 def _new_round(c) -> dict:
@@ -151,6 +158,17 @@ CASES = [
     ),
     html("evaluation:round_detail", kwargs=_round, **ROUND_VIEW),
     html("evaluation:round_export", kwargs=_round, **ROUND_VIEW),
+    html(
+        "evaluation:round_forward",
+        method="POST",
+        kwargs=lambda c: {"public_id": _legacy_round(c, "district").public_id},
+        data=lambda c: {"target": str(_legacy_round(c, "province").public_id)},
+        note="a legacy district round with nothing scored: forwards nothing",
+        own={ADMIN, PROVINCE_OFFICER},
+        sibling={ADMIN, PROVINCE_OFFICER},
+        neighbour={ADMIN, PROVINCE_OFFICER},
+        other={ADMIN},
+    ),
     html("evaluation:application_list", allow=VIEWERS),
     html("evaluation:application_export", allow=VIEWERS),
     html("evaluation:application_create", allow=REGISTRARS),

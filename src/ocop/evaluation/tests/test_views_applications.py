@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from ocop.accounts.constants import Role
 from ocop.accounts.tests.factories import user_with_role
 from ocop.core import notify
 from ocop.core.models import Notification
-from ocop.evaluation.constants import ApplicationKind, ApplicationStatus, Outcome
+from ocop.evaluation.constants import ApplicationKind, ApplicationStatus, Level, Outcome
 from ocop.evaluation.models import Application, DossierDocument, PreAssessment, Round
 from ocop.evaluation.tests import factories as f
 from ocop.evaluation.tests.test_results import (
@@ -489,6 +490,51 @@ def test_recording_the_national_result_decides_the_application(officer, product,
     app.refresh_from_db()
     assert app.status == S.DECIDED and app.national_stars == 5
     assert app.national_decision == "123/QĐ-BNN"
+
+
+def _legacy_round(province, level, **extra):
+    return f.RoundFactory(
+        province=province,
+        process_variant=f.variant(f.QD1048_THREE_TIER),
+        level=level,
+        year=2021,
+        registration_opens=dt.date(2021, 3, 1),
+        registration_cutoff=dt.date(2021, 6, 30),
+        **extra,
+    )
+
+
+def test_a_district_round_forwards_its_products_from_the_round_page(officer, province, commune):
+    ruleset = f.qd1048_ruleset()
+    district = _legacy_round(province, Level.DISTRICT)
+    target = _legacy_round(province, Level.PROVINCE, number=2, name="Đợt tỉnh 2021")
+    for score in ("62", "40"):
+        product = ProductFactory(
+            producer=ProducerFactory(commune=commune), product_set=f.product_set(f.QD1048_SET)
+        )
+        _app(
+            product,
+            district,
+            ruleset=ruleset,
+            status=S.LOWER_SCORED,
+            lower_tier_score=Decimal(score),
+        )
+    url = reverse("evaluation:round_detail", args=[district.public_id])
+    html = officer.get(url).content.decode()
+    forward = reverse("evaluation:round_forward", args=[district.public_id])
+    assert forward in html and "Đợt tỉnh 2021" in html
+    response = officer.post(forward, {"target": str(target.public_id)}, follow=True)
+    assert "1 sản phẩm chuyển lên tỉnh" in response.content.decode()
+    assert Application.objects.filter(round=target, status=S.FORWARDED).count() == 1
+
+
+def test_forwarding_to_a_round_of_another_province_is_refused(officer, province, other_province):
+    district = _legacy_round(province, Level.DISTRICT)
+    foreign = _legacy_round(other_province, Level.PROVINCE)
+    forward = reverse("evaluation:round_forward", args=[district.public_id])
+    response = officer.post(forward, {"target": str(foreign.public_id)})
+    assert response.status_code == 422
+    assert not Application.objects.filter(round=foreign).exists()
 
 
 # --- feedback ------------------------------------------------------------------------------------
