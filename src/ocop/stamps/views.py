@@ -53,7 +53,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
 def batch_request(request: HttpRequest) -> HttpResponse:
     products = list(selectors.requestable_products(actor=request.actor)[:500])
     chosen = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("product"):
         # Out of scope looks like missing (404), before any form error.
         chosen = selectors.product_for_request(
             actor=request.actor, public_id=request.POST.get("product")

@@ -154,3 +154,9 @@ def test_a_requested_batch_has_nothing_to_print(producer_client, certificate):
     batch = StampBatchFactory(certificate_obj=certificate)
     response = producer_client.get(reverse("stamps:batch_codes_csv", args=[batch.public_id]))
     assert response.status_code == 409
+
+
+def test_a_request_without_a_product_is_a_form_error(producer_client, product):
+    response = producer_client.post(reverse("stamps:batch_request"), {"quantity": 5})
+    assert response.status_code == 422
+    assert not StampBatch.objects.exists()
