@@ -226,9 +226,13 @@ class ApplicationCreateForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = selectors.round_list(actor=actor).filter(
-            status=RoundStatus.OPEN
-        )
+        rounds = selectors.round_list(actor=actor).filter(status=RoundStatus.OPEN)
+        if not (actor.has_role(Role.ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER)):
+            # Producers register only while a round takes dossiers; officers may also record
+            # dossiers of a historic round that is still open.
+            today = clock.today()
+            rounds = rounds.filter(registration_opens__lte=today, registration_cutoff__gte=today)
+        self.fields["round"].queryset = rounds
         self.fields["round"].label_from_instance = lambda r: f"{r.name} ({r.province.name})"
         self.fields["product"].queryset = product_selectors.product_list(
             actor=actor, status=ProductStatus.ACTIVE

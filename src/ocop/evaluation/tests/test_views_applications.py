@@ -246,9 +246,16 @@ def test_the_create_form_offers_own_products_and_open_rounds(
 ):
     ProductFactory(producer=ProducerFactory(commune=product.commune), name="Không phải của tôi")
     f.RoundFactory(province=province, name="Đợt đã đóng", status="decided")
+    f.RoundFactory(
+        province=province,
+        name="Đợt quá hạn",
+        registration_opens=dt.date(2025, 3, 1),
+        registration_cutoff=dt.date(2025, 6, 30),
+    )
     html = producer_client.get(reverse("evaluation:application_create")).content.decode()
     assert product.name in html and "Không phải của tôi" not in html
     assert two_tier_round.name in html and "Đợt đã đóng" not in html
+    assert "Đợt quá hạn" not in html
 
 
 def test_creating_an_application_makes_a_draft(producer_client, product, two_tier_round):
