@@ -354,3 +354,106 @@ def test_a_round_from_registration_to_published_decision(scenario, commune):
         assert history[0]["verb"] == "submit"
         assert app["outcome"] in [h["to_status"] for h in history]
         assert ok(producer_client.get(app_url))["status"] == history[-1]["to_status"] == "decided"
+
+
+@pytest.mark.django_db
+def test_a_legacy_district_round_forwards_products_from_50_points(commune):
+    """QĐ 1048: the district council scores, products at or above 50 points go to the province
+    round with their dossier; the others end at district level."""
+    from ocop.geo.models import LegacyDistrict, LegacyProvince
+
+    province = commune.province
+    f.qd1048_ruleset()
+    product_set = f.product_set(f.QD1048_SET)
+    f.variant(f.QD1048_THREE_TIER)
+    former = LegacyProvince.objects.create(
+        code="X1", name="Tỉnh cũ thử nghiệm", successor=province, valid_to=dt.date(2025, 6, 30)
+    )
+    LegacyDistrict.objects.create(
+        code="X01", name="Huyện cũ thử nghiệm", province=former, valid_to=dt.date(2025, 6, 30)
+    )
+    producer = ProducerFactory(commune=commune)
+    products = [ProductFactory(producer=producer, product_set=product_set) for _ in range(2)]
+    producer_user = user_with_role(Role.PRODUCER)
+    ProducerRepresentativeFactory(producer=producer, user=producer_user)
+    officer = client_for(user_with_role(Role.PROVINCE_OFFICER, province=province))
+    producer_client = client_for(producer_user)
+
+    def json_post(client, url, body):
+        return client.post(url, body, content_type="application/json")
+
+    with clock.freeze(LEGACY_QD1048.day):
+        rounds = {}
+        for level, extra in (("district", {"legacy_district": "X01"}), ("province", {})):
+            rounds[level] = ok(
+                json_post(
+                    officer,
+                    f"{BASE}/rounds",
+                    {
+                        "province": province.code,
+                        "name": f"Đợt 1/2021 cấp {level}",
+                        "year": 2021,
+                        "process_variant": f.QD1048_THREE_TIER,
+                        "registration_opens": "2021-03-01",
+                        "registration_cutoff": "2021-09-30",
+                        "level": level,
+                        **extra,
+                    },
+                ),
+                201,
+            )
+        assert rounds["district"]["legacy_district"] == "X01"
+        urls = []
+        for product, score in zip(products, ("72.5", "41"), strict=True):
+            app = ok(
+                json_post(
+                    producer_client,
+                    f"{BASE}/applications",
+                    {"round": rounds["district"]["public_id"], "product": str(product.public_id)},
+                ),
+                201,
+            )
+            url = f"{BASE}/applications/{app['public_id']}"
+            checklist = ok(producer_client.get(f"{url}/dossier"))
+            for row in checklist["rows"]:
+                if row["required"]:
+                    producer_client.post(
+                        f"{url}/dossier/documents",
+                        {"item": row["code"], "file": testing.pdf_file()},
+                    )
+            ok(json_post(producer_client, f"{url}/submit", {}))
+            scored = ok(json_post(officer, f"{url}/lower-score", {"score": score}))
+            assert scored["status"] == "lower_scored"
+            urls.append(url)
+
+        result = ok(
+            json_post(
+                officer,
+                f"{BASE}/rounds/{rounds['district']['public_id']}/forward",
+                {"target": rounds["province"]["public_id"]},
+            )
+        )
+        assert Decimal(result["threshold"]) == Decimal(50)
+        (moved,) = result["forwarded"]
+        assert moved["source"] == urls[0].rsplit("/", 1)[1]
+        assert result["not_recognised"] == [urls[1].rsplit("/", 1)[1]]
+        assert ok(officer.get(urls[0]))["status"] == "forwarded"
+        assert ok(officer.get(urls[1]))["status"] == "not_recognised"
+
+        received = f"{BASE}/applications/{moved['application']}"
+        app = ok(producer_client.get(received))
+        assert app["round"] == rounds["province"]["public_id"]
+        assert app["status"] == "forwarded" and app["lower_tier_score"] == "72.50"
+        checklist = ok(producer_client.get(f"{received}/dossier"))
+        assert checklist["is_complete"]
+        assert {r["status"] for r in checklist["rows"] if r["required"]} == {"carried_over"}
+        scheduled = ok(json_post(officer, f"{received}/transition", {"verb": "schedule"}))
+        assert scheduled["status"] == "scheduled"
+        again = ok(
+            json_post(
+                officer,
+                f"{BASE}/rounds/{rounds['district']['public_id']}/forward",
+                {"target": rounds["province"]["public_id"]},
+            )
+        )
+        assert again["forwarded"] == []

@@ -10,6 +10,7 @@ their own seats; a member who declared a conflict for an application does not se
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
@@ -28,6 +29,7 @@ from ocop.criteria import selectors as criteria_selectors
 from ocop.evaluation import council as council_services
 from ocop.evaluation import (
     dossier,
+    forwarding,
     pdf,
     policies,
     results,
@@ -56,6 +58,7 @@ from ocop.evaluation.schemas import (
     DiffRowOut,
     DocumentOut,
     FeedbackOut,
+    FieldVisitOut,
     LowerScoreIn,
     MySheetOut,
     NationalIn,
@@ -64,6 +67,8 @@ from ocop.evaluation.schemas import (
     ProblemOut,
     ReasonIn,
     RoundCreateIn,
+    RoundForwardIn,
+    RoundForwardOut,
     RoundOut,
     RoundPageOut,
     RoundSummaryOut,
@@ -257,13 +262,47 @@ def round_create(request: HttpRequest, payload: RoundCreateIn):
     variant = selectors.variant_list().filter(code=payload.process_variant).first()
     if variant is None:
         raise _invalid("process_variant", _("Không có quy trình đánh giá với mã này."))
+    district = None
+    if payload.legacy_district:
+        # A district of one of the former provinces merged into this province.
+        former = province.legacy_provinces.filter(districts__code=payload.legacy_district).first()
+        if former is None:
+            raise _invalid("legacy_district", _("Không có huyện cũ với mã này trong tỉnh."))
+        district = former.districts.get(code=payload.legacy_district)
     rnd = services.round_create(
         actor=request.actor,
         province=province,
         process_variant=variant,
-        **payload.dict(exclude={"province", "process_variant"}),
+        legacy_district=district,
+        **payload.dict(exclude={"province", "process_variant", "legacy_district"}),
     )
     return Status(201, rnd)
+
+
+@router.post(
+    "/rounds/{uuid:public_id}/forward",
+    response={200: RoundForwardOut, **ERRORS},
+    operation_id="round_forward",
+    summary="Chuyển sản phẩm đạt ngưỡng của đợt cấp huyện lên đợt cấp tỉnh (quy trình ba cấp)",
+)
+def round_forward(request: HttpRequest, public_id: uuid.UUID, payload: RoundForwardIn):
+    source = _round(request, public_id)
+    try:
+        target = _round(request, payload.target)
+    except NotFound as exc:
+        raise _invalid("target", _("Không tìm thấy đợt cấp tỉnh nhận hồ sơ.")) from exc
+    result = forwarding.round_forward(
+        actor=request.actor, source=source, target=target, min_score=payload.min_score
+    )
+    return {
+        "threshold": result.threshold,
+        "forwarded": [
+            {"source": old.public_id, "application": new.public_id} for old, new in result.forwarded
+        ],
+        "recognised": [a.public_id for a in result.recognised],
+        "not_recognised": [a.public_id for a in result.not_recognised],
+        "left": [a.public_id for a in result.left],
+    }
 
 
 @router.get(
@@ -671,6 +710,36 @@ def council_summary(request: HttpRequest, public_id: uuid.UUID):
     ):
         raise PermissionDenied()
     return _summary_body(selectors_council.council_summary(rnd, board))
+
+
+@router.post(
+    "/applications/{uuid:public_id}/field-visits",
+    response={201: FieldVisitOut, **ERRORS},
+    operation_id="field_visit_record",
+    summary="Ghi nhận khảo sát thực tế (bắt buộc với bộ sản phẩm du lịch)",
+)
+def field_visit_record(
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    visited_on: Form[dt.date],
+    notes: Form[str],
+    members: Form[list[int]],
+    file: File[UploadedFile | None] = None,
+):
+    app = _council_application(request, public_id)
+    board = _council_of(app.round)
+    seats = list(board.members.filter(pk__in=set(members)))
+    if len(seats) != len(set(members)):
+        raise _invalid("members", _("Có người không phải thành viên hội đồng."))
+    visit = council_services.field_visit_record(
+        actor=request.actor,
+        application=app,
+        visited_on=visited_on,
+        members=seats,
+        notes=notes[:4000],
+        file=file,
+    )
+    return Status(201, visit)
 
 
 # --- score sheets ------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ class RoundOut(Schema):
     province: str = Field(..., alias="province.code")
     province_name: str = Field(..., alias="province.name")
     level: str
+    legacy_district: str | None = None
     name: str
     year: int
     number: int
@@ -54,6 +55,10 @@ class RoundOut(Schema):
     divergence_threshold: Decimal
     note: str
     is_demo: bool
+
+    @staticmethod
+    def resolve_legacy_district(obj) -> str | None:
+        return obj.legacy_district.code if obj.legacy_district_id else None
 
 
 class RoundPageOut(Schema):
@@ -74,6 +79,28 @@ class RoundCreateIn(Schema):
     meeting_date: dt.date | None = None
     divergence_threshold: Decimal = Field(Decimal("10"), ge=0, le=100)
     note: str = Field("", max_length=2000)
+    level: Level = Field(Level.PROVINCE, description="district: đợt cấp huyện trước 01/07/2025")
+    legacy_district: str | None = Field(None, max_length=5, description="Mã huyện cũ")
+
+
+class RoundForwardIn(Schema):
+    target: uuid.UUID = Field(..., description="Đợt cấp tỉnh nhận hồ sơ")
+    min_score: Decimal | None = Field(
+        None, ge=0, le=100, description="Chỉ khi quy trình không quy định ngưỡng"
+    )
+
+
+class ForwardedOut(Schema):
+    source: uuid.UUID
+    application: uuid.UUID
+
+
+class RoundForwardOut(Schema):
+    threshold: Decimal
+    forwarded: list[ForwardedOut]
+    recognised: list[uuid.UUID]
+    not_recognised: list[uuid.UUID]
+    left: list[uuid.UUID]
 
 
 class RoundSummaryOut(Schema):
@@ -285,6 +312,28 @@ class CouncilMemberAddIn(Schema):
     valid_to: dt.date
     organisation: str = Field("", max_length=200)
     is_external: bool = False
+
+
+class FieldVisitOut(Schema):
+    id: int
+    application: uuid.UUID = Field(..., alias="application.public_id")
+    visited_on: dt.date
+    members: list[int]
+    findings: str
+    has_file: bool
+    recorded_at: dt.datetime
+
+    @staticmethod
+    def resolve_members(obj) -> list[int]:
+        return sorted(m.pk for m in obj.members.all())
+
+    @staticmethod
+    def resolve_has_file(obj) -> bool:
+        return bool(obj.file)
+
+    @staticmethod
+    def resolve_recorded_at(obj) -> dt.datetime:
+        return _local(obj.recorded_at)
 
 
 class ConflictIn(Schema):

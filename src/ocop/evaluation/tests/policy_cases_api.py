@@ -28,7 +28,7 @@ from ocop.core.testing import (
     api,
 )
 from ocop.evaluation import council, dossier, results
-from ocop.evaluation.constants import ApplicationStatus, CouncilRole, Outcome
+from ocop.evaluation.constants import ApplicationStatus, CouncilRole, Level, Outcome
 from ocop.evaluation.models import CouncilMember
 from ocop.evaluation.tests import factories as f
 from ocop.products.tests.factories import ProductFactory
@@ -117,6 +117,14 @@ def setup(world) -> None:
             registration_opens=dt.date(2024, 1, 1),
             registration_cutoff=dt.date(2025, 6, 30),
             year=2024,
+        )
+        area.eval_district_round = f.RoundFactory(
+            province=area.province,
+            level=Level.DISTRICT,
+            process_variant=f.variant(f.QD1048_THREE_TIER),
+            registration_opens=dt.date(2020, 1, 1),
+            registration_cutoff=dt.date(2020, 12, 31),
+            year=2020,
         )
         area.eval_draft = app(ApplicationStatus.DRAFT)
         for item in dossier.checklist_for(area.eval_draft):
@@ -257,6 +265,12 @@ CASES = [
     api("round_create", json=_new_round, **PROVINCE),
     api("round_get", params=_round, **ROUND),
     api("round_summary", params=_round, **ROUND),
+    api(
+        "round_forward",
+        params=lambda c: {"public_id": c.eval_district_round.public_id},
+        json=lambda c: {"target": str(c.eval_round.public_id)},
+        **MANAGE,
+    ),
     # --- applications
     api("application_list", allow=SIGNED_IN, note="scoped list (empty outside every scope)"),
     api("application_create", json=_new_application, **EDIT),
@@ -371,6 +385,19 @@ CASES = [
         params=_app("eval_scheduled"),
         json=lambda c: {"has_conflict": False},
         **SEATED,
+    ),
+    api(
+        "field_visit_record",
+        params=_app("eval_scheduled"),
+        form=lambda c: {
+            "visited_on": "2026-01-05",
+            "notes": "Cơ sở sản xuất đúng như hồ sơ",
+            "members": [c.eval_seats["chair"].pk],
+            "file": testing.pdf_file("bien-ban.pdf"),
+        },
+        own={ADMIN, PROVINCE_OFFICER, COUNCIL_MEMBER},
+        other={ADMIN},
+        note="officers, and the council's chair or secretary",
     ),
     # --- score sheets
     api("my_sheets", allow=SIGNED_IN, note="the caller's own assignments (empty without a seat)"),

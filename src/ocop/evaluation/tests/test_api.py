@@ -773,3 +773,31 @@ def test_council_summary_query_count_does_not_grow(board, officer, commune, two_
     few = _queries(officer, url)
     add(18)
     assert _queries(officer, url) == few
+
+
+def test_field_visit_recorded_by_the_secretary(board, officer):
+    app, clients, seats = board["app"], board["clients"], board["seats"]
+    url = f"{BASE}/applications/{app.public_id}/field-visits"
+    body = {
+        "visited_on": "2025-09-10",
+        "notes": "Cơ sở sản xuất đúng như hồ sơ",
+        "members": [seats["chair"].pk, seats["m1"].pk],
+        "file": testing.pdf_file("bien-ban.pdf"),
+    }
+    response = clients["secretary"].post(url, body)
+    assert response.status_code == 201, response.content
+    visit = response.json()
+    assert visit["members"] == sorted([seats["chair"].pk, seats["m1"].pk]) and visit["has_file"]
+    problem(
+        clients["m1"].post(url, body | {"file": testing.pdf_file()}), 403, "core.permission_denied"
+    )
+    future = clients["secretary"].post(
+        url, body | {"visited_on": "2025-09-30", "file": testing.pdf_file()}
+    )
+    problem(future, 422, "evaluation.field_visit_invalid")
+    stranger = clients["secretary"].post(
+        url, body | {"members": [999999], "file": testing.pdf_file()}
+    )
+    problem(stranger, 422, "core.validation_failed")
+    no_file = {k: v for k, v in body.items() if k != "file"}
+    assert officer.post(url, no_file).status_code == 201
