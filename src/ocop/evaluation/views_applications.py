@@ -24,6 +24,7 @@ from ocop.core.access import access
 from ocop.core.actor import Actor
 from ocop.core.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
 from ocop.core.text import fold
+from ocop.core.workflow import GuardFailed
 from ocop.evaluation import forwarding, policies, results, selectors, services, variants
 from ocop.evaluation.constants import ApplicationStatus, Level
 from ocop.evaluation.forms import (
@@ -483,7 +484,7 @@ def _on_detail(request, public_id, form, form_key, call, success) -> HttpRespons
                     request, "evaluation/application_detail.html", context, status=exc.status
                 )
             apply_errors(form, exc)
-        except (Conflict, InvalidTransition) as exc:
+        except (Conflict, InvalidTransition, GuardFailed) as exc:  # state moved on, or a guard
             messages.error(request, exc.detail)
             return redirect("evaluation:application_detail", public_id=app.public_id)
         else:

@@ -398,6 +398,22 @@ def test_submitting_a_complete_dossier(producer_client, product, two_tier_round)
     assert "Quá trình xử lý" in html and "Đã nộp" in html
 
 
+def test_submitting_after_the_cutoff_is_refused_with_a_message(producer_client, product, province):
+    late = f.RoundFactory(
+        province=province,
+        registration_opens=dt.date(2025, 7, 6),
+        registration_cutoff=dt.date(2025, 8, 31),
+    )
+    app = _app(product, late)
+    f.complete_dossier(app)
+    url = reverse("evaluation:application_submit", args=[app.public_id])
+    response = producer_client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "Ngoài thời hạn nhận hồ sơ" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == S.DRAFT
+
+
 # --- review moves --------------------------------------------------------------------------------
 def test_returning_needs_a_reason(commune_officer, product, two_tier_round):
     app = _app(product, two_tier_round, status=S.SUBMITTED)
