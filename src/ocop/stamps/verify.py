@@ -20,10 +20,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
 from ocop.certificates import selectors as certificate_selectors
 from ocop.certificates.constants import IN_FORCE, CertificateStatus
+from ocop.certificates.models import Certificate
 from ocop.core import clock
 from ocop.stamps import codes, scanlog
 from ocop.stamps.constants import StampState
@@ -186,24 +188,122 @@ HEADLINES = {
 
 
 # --- reading --------------------------------------------------------------------------------------
-def stamp_lookup(serial: int) -> Stamp | None:
-    """The stamp with everything the answer shows, in one query (None when unknown)."""
-    return (
-        Stamp.objects.select_related(
-            "lot__certificate", "batch__certificate", "batch__product", "batch__province"
-        )
-        .filter(serial=serial)
-        .first()
-    )
+# The hot path reads only the columns the answer shows, through SQL compiled once per process from
+# an ORM queryset (`_Prepared`): compiling a seven-table select_related query and building seven
+# wide model instances costs several times the database round trip. Columns:
+STAMP_COLUMNS = (
+    "serial",
+    "state",
+    "lot_id",
+    "batch__province_id",
+    "batch__product__gtin",
+    "lot__lot_number",
+    "lot__production_date",
+    "lot__best_before",
+)
+CERTIFICATE_COLUMNS = (
+    "number",
+    "valid_from",
+    "valid_until",
+    "expiring_from",
+    "revoked_at",
+    "superseded_at",
+    "suspended_at",
+    "product_name",
+    "product_code",
+    "producer_name",
+    "commune_name",
+    "province_name",
+    "stars",
+    "revocation_public_reason",
+    "suspension_public_reason",
+    "supersession_reason",
+)
+LOOKUP_COLUMNS = (
+    STAMP_COLUMNS
+    + tuple(f"lot__certificate__{c}" for c in CERTIFICATE_COLUMNS)
+    + tuple(f"batch__certificate__{c}" for c in CERTIFICATE_COLUMNS)
+    + ("lot__certificate_id", "batch__certificate_id")
+)
+
+
+class _Prepared:
+    """One-row SELECT compiled once from a queryset filtered on a single parameter; each call
+    runs the same SQL with another value and applies the ORM's converters (dates on SQLite)."""
+
+    def __init__(self, build) -> None:
+        self._build = build
+        self._compiled: dict[str, tuple[str, Any, list]] = {}
+
+    def _compile(self, alias: str):
+        compiler = self._build().query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        if len(params) != 1:
+            raise RuntimeError("a prepared lookup takes exactly one parameter")
+        fields = [col[0] for col in compiler.select[: compiler.col_count]]
+        return sql, compiler, compiler.get_converters(fields)
+
+    def one(self, value: Any) -> list | None:
+        alias = DEFAULT_DB_ALIAS
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            compiled = self._compiled[alias] = self._compile(alias)
+        sql, compiler, converters = compiled
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, [value])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if converters:
+            return next(iter(compiler.apply_converters([row], converters)))
+        return list(row)
+
+
+_STAMP = _Prepared(lambda: Stamp.objects.filter(serial=1).values_list(*LOOKUP_COLUMNS))
+_TALLY = _Prepared(
+    lambda: ScanTally.objects.filter(serial=1).values_list("scan_count", "first_at", "first_place")
+)
+
+
+@dataclass
+class StampFacts:
+    """The looked-up stamp, flat: its register state, lot and the certificate that speaks for it."""
+
+    serial: int
+    state: str
+    lot_id: int | None
+    province_id: int | None
+    gtin: str
+    lot_number: str
+    production_date: dt.date | None
+    best_before: dt.date | None
+    certificate: Certificate | None
+
+
+def _certificate(values: list) -> Certificate:
+    """An unsaved Certificate holding the looked-up columns (enough for its derived status)."""
+    return Certificate(**dict(zip(CERTIFICATE_COLUMNS, values, strict=True)))
+
+
+def stamp_lookup(serial: int) -> StampFacts | None:
+    """The stamp and what the answer shows, in ONE SELECT (None when unknown)."""
+    row = _STAMP.one(serial)
+    if row is None:
+        return None
+    n, m = len(STAMP_COLUMNS), len(CERTIFICATE_COLUMNS)
+    lot_cert_id, batch_cert_id = row[-2], row[-1]
+    if lot_cert_id is not None:
+        cert = _certificate(row[n : n + m])
+    elif batch_cert_id is not None:
+        cert = _certificate(row[n + m : n + 2 * m])
+    else:
+        cert = None
+    return StampFacts(*row[:n], certificate=cert)
 
 
 def _tally(serial: int) -> tuple[int, dt.datetime | None, str]:
-    row = (
-        ScanTally.objects.filter(serial=serial)
-        .values_list("scan_count", "first_at", "first_place")
-        .first()
-    )
-    return row if row is not None else (0, None, "")
+    row = _TALLY.one(serial)
+    return (row[0], row[1], row[2]) if row is not None else (0, None, "")
 
 
 def _fill_certificate(verdict: Verdict, cert: Any, on: dt.date) -> None:
@@ -225,23 +325,21 @@ def _fill_certificate(verdict: Verdict, cert: Any, on: dt.date) -> None:
         verdict.status_reason = cert.supersession_reason
 
 
-def _judge(stamp: Stamp, token: str, on: dt.date) -> Verdict:
+def _judge(stamp: StampFacts, token: str, on: dt.date) -> Verdict:
     verdict = Verdict(outcome=ScanOutcome.UNKNOWN, token=token, serial=stamp.serial)
     verdict.stamp_state = stamp.state
-    verdict.province_id = stamp.batch.province_id
-    lot = stamp.lot
-    cert = lot.certificate if lot is not None else stamp.batch.certificate
+    verdict.province_id = stamp.province_id
     if stamp.state == StampState.VOIDED:
         verdict.outcome = ScanOutcome.VOIDED
-    elif stamp.state != StampState.ACTIVATED or lot is None:
+    elif stamp.state != StampState.ACTIVATED or stamp.lot_id is None:
         verdict.outcome = ScanOutcome.INACTIVE
     else:
-        verdict.lot_number = lot.lot_number
-        verdict.production_date = lot.production_date
-        verdict.best_before = lot.best_before
+        verdict.lot_number = stamp.lot_number
+        verdict.production_date = stamp.production_date
+        verdict.best_before = stamp.best_before
         verdict.outcome = ScanOutcome.GENUINE
-    if cert is not None:
-        _fill_certificate(verdict, cert, on)
+    if stamp.certificate is not None:
+        _fill_certificate(verdict, stamp.certificate, on)
         if verdict.outcome == ScanOutcome.GENUINE and verdict.certificate_status not in IN_FORCE:
             verdict.outcome = ScanOutcome.NOT_IN_FORCE
     elif verdict.outcome == ScanOutcome.GENUINE:
@@ -256,14 +354,14 @@ def _verdict_for_serial(serial: int, token: str, *, gtin: str = "", lot: str = "
     verdict = _judge(stamp, token, clock.today())
     if gtin and not _gtin_matches(stamp, gtin):
         return Verdict(outcome=ScanOutcome.MISMATCH, token=token, serial=serial)
-    if lot and (stamp.lot is None or stamp.lot.lot_number != lot):
+    if lot and (stamp.lot_id is None or stamp.lot_number != lot):
         return Verdict(outcome=ScanOutcome.MISMATCH, token=token, serial=serial)
     verdict.scan_count, verdict.first_scanned_at, verdict.first_scanned_place = _tally(serial)
     return verdict
 
 
-def _gtin_matches(stamp: Stamp, gtin: str) -> bool:
-    registered = (stamp.batch.product.gtin or "").strip()
+def _gtin_matches(stamp: StampFacts, gtin: str) -> bool:
+    registered = (stamp.gtin or "").strip()
     try:
         return bool(registered) and codes.gtin14(registered) == gtin
     except ValueError:

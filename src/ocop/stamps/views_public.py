@@ -77,7 +77,7 @@ def _report_target(code: str) -> tuple[int | None, int | None]:
     except verify.codes.InvalidCode:
         return None, None
     stamp = verify.stamp_lookup(parsed.serial)
-    return parsed.serial, (stamp.batch.province_id if stamp is not None else None)
+    return parsed.serial, (stamp.province_id if stamp is not None else None)
 
 
 @access.public
