@@ -290,3 +290,17 @@ def test_a_historic_certificate_is_imported_with_its_printed_number_or_the_next_
             decision_date=dt.date(2022, 3, 10),
             valid_until=dt.date(2025, 3, 10),
         )
+
+
+def test_after_commit_the_pdf_digest_is_stored(
+    decision, officer_actor, django_capture_on_commit_callbacks
+):
+    import hashlib
+
+    from ocop.certificates.pdf import certificate_pdf
+
+    app = recognised_application(decision=decision)
+    with django_capture_on_commit_callbacks(execute=True):
+        cert = services.certificate_issue(actor=officer_actor, application=app)
+    cert.refresh_from_db()
+    assert cert.pdf_sha256 == hashlib.sha256(certificate_pdf(cert)).hexdigest()
