@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ocop.core.models import PublicIdModel
-from ocop.stamps.constants import BatchStatus, RegisterEventKind, StampState
+from ocop.stamps.constants import BATCH_BADGES, BatchStatus, RegisterEventKind, StampState
 
 __all__ = ["Lot", "RegisterEvent", "Stamp", "StampBatch"]
 
@@ -88,6 +88,10 @@ class StampBatch(PublicIdModel):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def status_badge(self) -> str:
+        return BATCH_BADGES[BatchStatus(self.status)]
 
 
 class Lot(PublicIdModel):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ocop.core.access import access, require
 from ocop.core.errors import Conflict, InvalidTransition, ValidationFailed
 from ocop.stamps import policies, printing, selectors, services
-from ocop.stamps.constants import BATCH_BADGES, BatchStatus, StampState
+from ocop.stamps.constants import BatchStatus, StampState
 from ocop.stamps.errors import BatchNotIssued
 from ocop.stamps.forms import (
     ActivateForm,
@@ -42,7 +42,6 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page_obj": page,
-            "badges": BATCH_BADGES,
             "can_request": policies.can_request_batch(request.actor),
         },
     )
@@ -85,7 +84,6 @@ def _detail_context(request: HttpRequest, batch: Any, **forms: Any) -> dict[str,
     issued = batch.status == BatchStatus.ISSUED
     return {
         "batch": batch,
-        "badge": BATCH_BADGES[BatchStatus(batch.status)],
         "counts": selectors.batch_state_counts(batch=batch) if issued else {},
         "states": StampState,
         "lots": selectors.batch_lots(batch=batch),
