@@ -160,7 +160,12 @@ class RoundForwardForm(forms.Form):
 
 # --- applications --------------------------------------------------------------------------------
 class ApplicationFilterForm(_FilterForm):
-    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     status = forms.ChoiceField(
         label=_("Trạng thái"), required=False, choices=[ALL, *ApplicationStatus.choices]
     )

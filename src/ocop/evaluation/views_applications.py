@@ -7,25 +7,30 @@ the services check the policy on the object (403) — a hidden button is never t
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ocop.accounts.constants import Role
 from ocop.core.access import access
 from ocop.core.actor import Actor
 from ocop.core.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
-from ocop.core.text import fold
 from ocop.core.workflow import GuardFailed
-from ocop.evaluation import forwarding, policies, results, selectors, services, variants
+from ocop.evaluation import (
+    exports,
+    forwarding,
+    policies,
+    results,
+    selectors,
+    services,
+    variants,
+)
 from ocop.evaluation.constants import ApplicationStatus, Level
 from ocop.evaluation.forms import (
     ApplicationCreateForm,
@@ -45,6 +50,7 @@ from ocop.evaluation.forms import (
     apply_errors,
 )
 from ocop.evaluation.workflow import APPLICATION
+from ocop.geo import selectors as geo_selectors
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 5000
@@ -98,23 +104,17 @@ def _is_fragment(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False)) and not request.htmx.boosted
 
 
-def filter_applications(qs, filters: dict[str, Any]):
-    """Narrow a scoped application queryset by the filter bar's cleaned values."""
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    if filters.get("round"):
-        qs = qs.filter(round__public_id=filters["round"])
-    if filters.get("commune"):
-        qs = qs.filter(commune__code=filters["commune"])
-    if filters.get("q"):
-        folded = fold(filters["q"])
-        qs = qs.filter(
-            Q(product__name_search__contains=folded)
-            | Q(producer__name_search__contains=folded)
-            | Q(product__code__icontains=filters["q"].strip())
-        )
+def application_filters(actor: Actor, cleaned: dict[str, Any], **fixed: Any) -> dict[str, Any]:
+    """The filter bar's values as selectors.application_list keyword arguments."""
+    filters: dict[str, Any] = {k: cleaned[k] for k in ("status", "kind", "q") if cleaned.get(k)}
+    if cleaned.get("round"):
+        filters["round"] = selectors.round_get(actor=actor, public_id=cleaned["round"])
+    if cleaned.get("commune"):
+        filters["commune"] = geo_selectors.commune_list().filter(code=cleaned["commune"]).first()
+    return {**filters, **fixed}
+
+
+def _ordered(qs):
     return qs.order_by("product__name", "id")
 
 
@@ -174,10 +174,9 @@ def round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/round_form.html", {"form": form}, status=status)
 
 
-def _round_applications(request: HttpRequest, rnd) -> tuple[ApplicationFilterForm, Any]:
+def _round_applications(request: HttpRequest, rnd) -> tuple[ApplicationFilterForm, dict]:
     form = ApplicationFilterForm(request.GET, actor=request.actor)
-    qs = selectors.application_list(actor=request.actor, round=rnd)
-    return form, filter_applications(qs, form.filters())
+    return form, application_filters(request.actor, form.filters(), round=rnd)
 
 
 def _can_forward(actor: Actor, rnd) -> bool:
@@ -197,7 +196,8 @@ def round_detail(request: HttpRequest, public_id) -> HttpResponse:
 
 def _round_page(request: HttpRequest, rnd, forward_form=None, status: int = 200) -> HttpResponse:
     actor = request.actor
-    form, applications = _round_applications(request, rnd)
+    form, filters = _round_applications(request, rnd)
+    applications = _ordered(selectors.application_list(actor=actor, **filters))
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "evaluation/round_detail.html"
     if _is_fragment(request):
@@ -252,64 +252,14 @@ def round_forward(request: HttpRequest, public_id) -> HttpResponse:
     return _round_page(request, rnd, forward_form=form, status=422)
 
 
-EXPORT_COLUMNS = (
-    gettext_lazy("STT"),
-    gettext_lazy("Đợt đánh giá"),
-    gettext_lazy("Sản phẩm"),
-    gettext_lazy("Mã sản phẩm"),
-    gettext_lazy("Chủ thể"),
-    gettext_lazy("Xã"),
-    gettext_lazy("Loại hồ sơ"),
-    gettext_lazy("Trạng thái"),
-    gettext_lazy("Nộp lúc"),
-    gettext_lazy("Điểm"),
-    gettext_lazy("Hạng sao"),
-)
-
-
-def _xlsx(title: str, applications) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Ho so"
-    ws.append([title])
-    ws["A1"].font = Font(bold=True)
-    ws.append([str(c) for c in EXPORT_COLUMNS])
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for n, app in enumerate(applications, start=1):
-        ws.append(
-            [
-                n,
-                app.round.name,
-                app.product.name,
-                app.product.code or "",
-                app.producer.name,
-                app.commune.name,
-                app.get_kind_display(),
-                app.get_status_display(),
-                app.submitted_at.strftime("%d/%m/%Y") if app.submitted_at else "",
-                float(app.score) if app.score is not None else None,
-                app.stars,
-            ]
-        )
-    widths = (6, 30, 40, 22, 36, 24, 24, 28, 12, 10, 10)
-    for letter, width in zip("ABCDEFGHIJK", widths, strict=True):
-        ws.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
 @access(can_view_rounds)
 @require_GET
 def round_export(request: HttpRequest, public_id) -> HttpResponse:
     """The round's applications as filtered on the page, as an Excel workbook."""
     rnd = selectors.round_get(actor=request.actor, public_id=public_id)
-    _form, applications = _round_applications(request, rnd)
-    content = _xlsx(rnd.name, applications[:EXPORT_LIMIT])
+    _form, filters = _round_applications(request, rnd)
+    rows = selectors.application_export_rows(actor=request.actor, **filters)
+    content = exports.export_applications_xlsx(rows[:EXPORT_LIMIT])
     return _xlsx_response(content, f"ho-so-{rnd.year}-{rnd.number}.xlsx")
 
 
@@ -328,7 +278,8 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def application_list(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    form, applications = _all_applications(request)
+    form, filters = _all_applications(request)
+    applications = _ordered(selectors.application_list(actor=actor, **filters))
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "evaluation/application_list.html"
     if _is_fragment(request):
@@ -342,20 +293,19 @@ def application_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _all_applications(request: HttpRequest) -> tuple[ApplicationListFilterForm, Any]:
+def _all_applications(request: HttpRequest) -> tuple[ApplicationListFilterForm, dict]:
     form = ApplicationListFilterForm(request.GET, actor=request.actor)
-    qs = selectors.application_list(actor=request.actor)
-    return form, filter_applications(qs, form.filters())
+    return form, application_filters(request.actor, form.filters())
 
 
 @access(can_view_applications)
 @require_GET
 def application_export(request: HttpRequest) -> HttpResponse:
     """The applications list as filtered on the page, as an Excel workbook."""
-    _form, applications = _all_applications(request)
-    return _xlsx_response(
-        _xlsx(_("Hồ sơ đánh giá, phân hạng"), applications[:EXPORT_LIMIT]), "ho-so-danh-gia.xlsx"
-    )
+    _form, filters = _all_applications(request)
+    rows = selectors.application_export_rows(actor=request.actor, **filters)
+    content = exports.export_applications_xlsx(rows[:EXPORT_LIMIT])
+    return _xlsx_response(content, "ho-so-danh-gia.xlsx")
 
 
 @access(can_register_applications)

@@ -151,7 +151,7 @@ def test_round_detail_counts_filters_and_links(officer, product, two_tier_round,
     assert reverse("evaluation:round_export", args=[two_tier_round.public_id]) in html
     html = officer.get(url, {"status": "draft"}).content.decode()
     assert "Mật ong rừng" in html and product.name not in html
-    html = officer.get(url, {"q": "mat ong"}).content.decode()
+    html = officer.get(url, {"q": "mật ong"}).content.decode()
     assert "Mật ong rừng" in html and product.name not in html
 
 
@@ -177,9 +177,10 @@ def test_export_is_an_excel_file_of_the_filtered_list(officer, product, two_tier
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
-    assert [r[2] for r in rows] == [product.name]
-    assert rows[0][7] == "Đã nộp"
+    assert [c.value for c in ws[1]][:2] == ["Mã hồ sơ", "Sản phẩm"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[1] for r in rows] == [product.name]
+    assert rows[0][6] == "Đã nộp"
 
 
 def test_the_list_export_keeps_the_round_filter(officer, product, two_tier_round, province):
@@ -191,8 +192,8 @@ def test_the_list_export_keeps_the_round_filter(officer, product, two_tier_round
     assert product.name in html and "Đợt khác" in html  # the round filter offers it
     response = officer.get(reverse("evaluation:application_export"), query)
     ws = load_workbook(io.BytesIO(response.content)).active
-    rows = list(ws.iter_rows(min_row=3, values_only=True))
-    assert [(r[1], r[2]) for r in rows] == [(two_tier_round.name, product.name)]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [(r[4], r[1]) for r in rows] == [(two_tier_round.name, product.name)]
 
 
 # --- application list ----------------------------------------------------------------------------
