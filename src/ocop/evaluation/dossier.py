@@ -180,7 +180,8 @@ def document_upload(
     if file is None:
         raise DossierInvalid.from_dict({"file": [_("Chọn tệp tài liệu để tải lên.")]})
     checked = check_upload(file, allowed=set(DOSSIER_TYPES), field="file")
-    rows = DossierDocument.objects.select_for_update().filter(application=app, item=item)
+    # The application row is locked: uploads of one dossier are serialised.
+    rows = DossierDocument.objects.filter(application=app, item=item)
     current = rows.filter(is_current=True).first()
     last = rows.aggregate(v=Max("version"))["v"] or 0
     name = default_storage.save(upload_path("dossiers", checked.extension), file)
