@@ -77,3 +77,22 @@ def test_the_management_command_runs_the_watch(cert, officer, capsys):
 def test_the_next_run_is_tomorrow_morning_local_time():
     moment = dt.datetime(2026, 1, 31, 23, 30, tzinfo=clock.LOCAL_TZ)
     assert tasks.next_run_after(moment) == dt.datetime(2026, 2, 1, 6, 0, tzinfo=clock.LOCAL_TZ)
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_the_scheduled_watch_keeps_exactly_one_run_waiting_for_tomorrow(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    with clock.freeze(dt.datetime(2026, 11, 23, 14, 0, tzinfo=clock.LOCAL_TZ)):
+        call_command("expiry_watch", "--schedule")  # a run now, re-enqueueing itself
+        assert DBTaskResult.objects.filter(task_path=tasks.expiry_watch.module_path).count() == 1
+        call_command("expiry_watch", "--schedule")  # already waiting: nothing added
+        assert DBTaskResult.objects.count() == 1
+        DBTaskResult.objects.all().delete()  # as if the worker ran it
+        assert tasks.schedule_next() is True
+        assert tasks.schedule_next() is False
+    waiting = DBTaskResult.objects.get()
+    assert waiting.run_after == dt.datetime(2026, 11, 24, 6, 0, tzinfo=clock.LOCAL_TZ)
