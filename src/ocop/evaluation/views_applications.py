@@ -210,6 +210,7 @@ def _round_page(request: HttpRequest, rnd, forward_form=None, status: int = 200)
         "can_register": can_register_applications(actor) and rnd.status == "open",
         "show_round": False,
         "can_forward": _can_forward(actor, rnd),
+        "show_council": can_manage_applications(actor),
         "forward_form": forward_form or RoundForwardForm(actor=actor, source=rnd),
     }
     return render(request, template, context, status=status)
@@ -396,6 +397,7 @@ def _detail_context(request: HttpRequest, app, **forms: Any) -> dict[str, Any]:
         "pre_assess_form": forms.get("pre_assess_form") or _pre_assess_form(app),
         "lower_score_form": forms.get("lower_score_form") or LowerScoreForm(),
         "transition_form": forms.get("transition_form") or TransitionForm(),
+        "show_council": can_manage_applications(actor),
         "can_record_national": app.status == S.PROPOSED_NATIONAL
         and results.can_record_decision(actor, app.round),
         "national_form": forms.get("national_form") or NationalResultForm(),

@@ -331,6 +331,21 @@ def test_the_detail_shows_checklist_timeline_and_submit(producer_client, product
     assert reverse("evaluation:application_document_upload", args=[app.public_id]) in html
 
 
+def test_council_links_are_for_province_officers_only(
+    client, producer_user, product, two_tier_round, province
+):
+    app = _app(product, two_tier_round, status=S.SCHEDULED)
+    council = reverse("evaluation:council_detail", args=[two_tier_round.public_id])
+    round_url = reverse("evaluation:round_detail", args=[two_tier_round.public_id])
+    client.force_login(producer_user)
+    assert council not in client.get(round_url).content.decode()
+    client.force_login(user_with_role(Role.PROVINCE_OFFICER, province=province))
+    assert council in client.get(round_url).content.decode()
+    assert reverse("evaluation:council_application", args=[app.public_id]) in (
+        client.get(_detail(app)).content.decode()
+    )
+
+
 def test_an_application_of_another_province_is_404(officer, other_province):
     far = CommuneFactory(province=other_province)
     app = f.ApplicationFactory(product=ProductFactory(producer=ProducerFactory(commune=far)))
