@@ -13,13 +13,14 @@ from ocop.criteria.constants import RuleSetStatus
 from ocop.criteria.errors import RuleSetNotScorable
 from ocop.criteria.models import RuleSet
 from ocop.evaluation import council, dossier, results
-from ocop.evaluation.constants import ApplicationStatus, SheetStatus
+from ocop.evaluation.constants import ApplicationStatus, RoundStatus, SheetStatus
 from ocop.evaluation.models import (
     Application,
     ConflictDeclaration,
     CouncilMember,
     Decision,
     DossierDocument,
+    FieldVisit,
     Round,
     ScoreSheet,
 )
@@ -63,6 +64,8 @@ def _historic_round_is_scored_on_the_qd1048_sheet_and_decided():
         3,
         {3: 2, 4: 1},
     )
+    rnd.refresh_from_db()
+    assert rnd.status == RoundStatus.DECIDED  # no application of it is still open
     decision = Decision.objects.get(round=rnd)
     assert decision.published_at is not None
     assert decision.published_at.year == 2021
@@ -109,6 +112,9 @@ def _current_round_has_an_application_at_every_stage():
     for app in rnd.applications.exclude(status=ApplicationStatus.DRAFT):
         assert dossier.missing_required(app) == []
     assert CouncilMember.objects.filter(council__round=rnd).count() == 5
+    visit = FieldVisit.objects.get(application__round=rnd)
+    assert visit.members.count() == 2
+    assert rnd.status == RoundStatus.OPEN
 
 
 def _demo_council_member_has_a_sheet_to_fill_in_the_current_round():

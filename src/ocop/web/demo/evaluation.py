@@ -475,6 +475,18 @@ def _current(rnd: Round, spec: dict[str, Any], apps: dict[str, Application], rep
             if row.get("recused")
         }
         _declare_and_assign(scheduled, seats, recused)
+    for row, app in zip(scheduled_rows, scheduled, strict=True):
+        visit = row.get("field_visit")
+        if visit:
+            with clock.freeze(_date(visit["date"])):
+                council_services.field_visit_record(
+                    actor=_actor(visit["by"]),
+                    application=app,
+                    visited_on=_date(visit["date"]),
+                    members=[by_username[name] for name in visit["members"]],
+                    notes=visit["notes"],
+                )
+            report.count("field_visits")
     with clock.freeze(_date(spec["scored_on"])):
         for row, app in zip(scheduled_rows, scheduled, strict=True):
             for index, seat in enumerate(seats):
