@@ -1,0 +1,390 @@
+"""Public verification under load: the verification endpoint against a bare Django view.
+
+    .venv/bin/python bench/verify.py            # PostgreSQL database h_h7_bench on 127.0.0.1:5432
+
+Quality targets §2.1. One granian server (WSGI, production settings, PostgreSQL, scan logging and
+rate limiting on) serves both the candidate, `GET /api/v1/public/verify/{code}` cycling through
+≥ 10^5 seeded genuine codes, and the baseline, a bare "hello" JSON view added by the bench's own
+URLconf (bench/verify_urls.py) behind the same middleware.
+
+Load generator: no wrk/hey/oha on the machines, so an asyncio HTTP/1.1 client with keep-alive
+connections (this file, `Load`), run in this process while the server runs in its own.
+- Throughput, closed loop: CONNECTIONS connections each sending its next request when the previous
+  answer arrives; warm-up of each, then B C B C B C rounds of ROUND seconds. The ratio is the
+  ratio of the medians; its spread is (max − min) / median of the per-pair ratios; a spread over
+  15 % marks the run noisy (repeat it; a noisy run never passes).
+- Latency, open loop: requests scheduled at a fixed rate of 70 % of the candidate's measured
+  saturation, each timed from its *scheduled* send (so queueing shows; no coordinated omission).
+Targets: throughput ≥ 0.5× the baseline; p99 ≤ 30 ms. Writes bench/results/verify.json and .md,
+prints one line per figure, exits non-zero on a miss. The client shares the 2 cores with the
+server, so absolute figures are low; only the ratio and the latency gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+PYTHON = sys.executable
+
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 30.0
+NOISY_SPREAD = 0.15
+BASELINE_PATH = "/bench/hello"
+CANDIDATE_PATH = "/api/v1/public/verify/{}"
+
+
+# --- environment -------------------------------------------------------------------------------------
+def server_env(db_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=db_url,
+        DJANGO_SETTINGS_MODULE="verify_settings",
+        PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT / "src")]),
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-" + "k" * 50),
+    )
+    return env
+
+
+def recreate_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def run(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(  # noqa: S603 (our own commands, fixed arguments)
+        args, env=env, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"failed: {' '.join(args)}")
+    return done.stdout
+
+
+# --- seeding (runs in a child process with Django set up) --------------------------------------------
+def seed(count: int, out: Path) -> None:
+    import django
+
+    django.setup()
+    from ocop.stamps import codes
+    from ocop.stamps.constants import StampState
+    from ocop.stamps.models import Stamp
+    from ocop.stamps.tests.verify_support import StampFactory
+
+    first = StampFactory()
+    rows = [
+        Stamp(
+            serial=codes.new_serial(),
+            batch=first.batch,
+            number=n + 2,
+            state=StampState.ACTIVATED,
+            lot=first.lot,
+        )
+        for n in range(count - 1)
+    ]
+    Stamp.objects.bulk_create(rows, batch_size=20_000)
+    signer = codes.Signer(first.batch.key_id or None)
+    tokens = [signer.token(first.serial)] + [signer.token(r.serial) for r in rows]
+    out.write_text("\n".join(tokens))
+
+
+# --- the server ---------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
+    granian = str(Path(PYTHON).parent / "granian")
+    cmd = [
+        granian, "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--blocking-threads", str(threads),
+        "--no-access-log", "--log-level", "error", "ocop.config.wsgi:application",
+    ]  # fmt: skip
+    server = subprocess.Popen(cmd, env=env, cwd=ROOT)  # noqa: S603 (fixed arguments)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("granian did not start")
+
+
+# --- the load generator ---------------------------------------------------------------------------------
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {k.strip().lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:])}
+    if "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status
+
+
+class Load:
+    def __init__(self, port: int, paths: list[str]) -> None:
+        self.port = port
+        self.paths = paths
+        self.cursor = random.randrange(len(paths))
+        self.statuses: dict[int, int] = {}
+
+    def next_path(self) -> str:
+        self.cursor = (self.cursor + 1) % len(self.paths)
+        return self.paths[self.cursor]
+
+    async def _connect(self):
+        return await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def _one(self, conn) -> None:
+        reader, writer = conn
+        request = f"GET {self.next_path()} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\n\r\n"
+        writer.write(request.encode())
+        status = await _read_response(reader)
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    async def closed_loop(self, seconds: float, connections: int) -> float:
+        """Requests per second with `connections` busy connections."""
+        done = 0
+        deadline = time.perf_counter() + seconds
+
+        async def worker():
+            nonlocal done
+            conn = await self._connect()
+            try:
+                while time.perf_counter() < deadline:
+                    await self._one(conn)
+                    done += 1
+            finally:
+                conn[1].close()
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        return done / (time.perf_counter() - start)
+
+    async def open_loop(self, rate: float, seconds: float, pool: int) -> list[float]:
+        """Latencies (ms) of requests scheduled at `rate`/s, timed from their scheduled send."""
+        queue: asyncio.Queue[float | None] = asyncio.Queue()
+        latencies: list[float] = []
+
+        async def worker():
+            conn = await self._connect()
+            try:
+                while (scheduled := await queue.get()) is not None:
+                    await self._one(conn)
+                    latencies.append((time.perf_counter() - scheduled) * 1000)
+            finally:
+                conn[1].close()
+
+        workers = [asyncio.create_task(worker()) for _ in range(pool)]
+        start = time.perf_counter() + 0.2
+        total = int(rate * seconds)
+        for n in range(total):
+            at = start + n / rate
+            delay = at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            queue.put_nowait(at)
+        for _ in workers:
+            queue.put_nowait(None)
+        await asyncio.gather(*workers)
+        return latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+# --- the protocol -----------------------------------------------------------------------------------
+async def measure(port: int, tokens: list[str], opts) -> dict:
+    baseline = Load(port, [BASELINE_PATH])
+    candidate = Load(port, [CANDIDATE_PATH.format(t) for t in tokens])
+    await baseline.closed_loop(opts.warmup, opts.connections)
+    await candidate.closed_loop(opts.warmup, opts.connections)
+    base_runs, cand_runs = [], []
+    for _ in range(opts.rounds):
+        base_runs.append(await baseline.closed_loop(opts.round, opts.connections))
+        cand_runs.append(await candidate.closed_loop(opts.round, opts.connections))
+    ratios = [c / b for b, c in zip(base_runs, cand_runs, strict=True)]
+    ratio = statistics.median(cand_runs) / statistics.median(base_runs)
+    spread = (max(ratios) - min(ratios)) / statistics.median(ratios)
+    rate = 0.7 * statistics.median(cand_runs)
+    latencies = await Load(port, candidate.paths).open_loop(rate, opts.latency_seconds, 64)
+    return {
+        "baseline_rps": base_runs,
+        "candidate_rps": cand_runs,
+        "pair_ratios": ratios,
+        "ratio_of_medians": ratio,
+        "spread": spread,
+        "noisy": spread > NOISY_SPREAD,
+        "latency_rate_rps": rate,
+        "latency_requests": len(latencies),
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "statuses": {
+            "baseline": baseline.statuses,
+            "candidate": candidate.statuses,
+        },
+    }
+
+
+def machine() -> dict:
+    def version(pkg: str) -> str:
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as v
+
+        try:
+            return v(pkg)
+        except PackageNotFoundError:
+            return "?"
+
+    commit = subprocess.run(  # noqa: S603
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "django": version("django"),
+        "granian": version("granian"),
+        "commit": commit,
+        "load_generator": "asyncio HTTP/1.1 keep-alive client (bench/verify.py), same machine",
+    }
+
+
+def write_results(result: dict, lines: list[str]) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "verify.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    m, r = result["machine"], result["measurements"]
+    md = [
+        "# Verification bench (bench/verify.py)",
+        "",
+        f"- when: {result['when']}; commit {m['commit']}; {m['platform']}; {m['cpus']} CPUs",
+        f"- server: granian {m['granian']} WSGI, {result['config']['workers']} workers × "
+        f"{result['config']['threads']} threads; Django {m['django']}; PostgreSQL; "
+        f"{result['config']['stamps']} seeded stamps; scan logging and rate limits on",
+        f"- load: {m['load_generator']}; {result['config']['connections']} connections; "
+        f"{result['config']['rounds']} × (baseline, candidate) rounds of {result['config']['round']} s",
+        "",
+        "| figure | value |",
+        "|---|---|",
+        f"| baseline (bare view) req/s per round | {', '.join(f'{x:.0f}' for x in r['baseline_rps'])} |",
+        f"| verification req/s per round | {', '.join(f'{x:.0f}' for x in r['candidate_rps'])} |",
+        f"| ratio of medians | {r['ratio_of_medians']:.2f} (spread {r['spread']:.1%}"
+        f"{', noisy' if r['noisy'] else ''}) |",
+        f"| fixed rate for latency | {r['latency_rate_rps']:.0f} req/s, {r['latency_requests']} requests |",
+        f"| p50 / p95 / p99 | {r['p50_ms']:.1f} / {r['p95_ms']:.1f} / {r['p99_ms']:.1f} ms |",
+        f"| answers | {r['statuses']} |",
+        "",
+        "```",
+        *lines,
+        "```",
+        "",
+    ]
+    (RESULTS / "verify.md").write_text("\n".join(md))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", nargs="?", default="bench", choices=["bench", "seed"])
+    parser.add_argument("--db", default=os.environ.get("BENCH_DB_NAME", "h_h7_bench"))
+    parser.add_argument("--stamps", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--round", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--latency-seconds", type=float, default=10.0)
+    parser.add_argument("--out", default="")
+    opts = parser.parse_args()
+
+    if opts.command == "seed":
+        seed(opts.stamps, Path(opts.out))
+        return 0
+
+    db_url = f"postgres://postgres@127.0.0.1:5432/{opts.db}"
+    env = server_env(db_url)
+    recreate_database(opts.db)
+    run([PYTHON, "manage.py", "migrate", "--noinput"], env)
+    tokens_file = RESULTS / ".verify-tokens.txt"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    run([PYTHON, __file__, "seed", "--stamps", str(opts.stamps), "--out", str(tokens_file)], env)
+    tokens = tokens_file.read_text().split()
+    tokens_file.unlink()
+    random.shuffle(tokens)
+
+    port = free_port()
+    server = start_server(env, port, opts.workers, opts.threads)
+    try:
+        measurements = asyncio.run(measure(port, tokens, opts))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    ratio_ok = measurements["ratio_of_medians"] >= TARGET_RATIO and not measurements["noisy"]
+    p99_ok = measurements["p99_ms"] <= TARGET_P99_MS
+    noisy = " NOISY" if measurements["noisy"] else ""
+    lines = [
+        f"verify_throughput_ratio {measurements['ratio_of_medians']:.2f} target>={TARGET_RATIO:.2f} "
+        f"{'PASS' if ratio_ok else 'FAIL'}{noisy}",
+        f"verify_p99_ms {measurements['p99_ms']:.1f} target<={TARGET_P99_MS:.0f} "
+        f"{'PASS' if p99_ok else 'FAIL'}",
+        f"verify_throughput_rps {statistics.median(measurements['candidate_rps']):.0f} ref>=1000",
+    ]
+    result = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine(),
+        "config": {
+            "stamps": len(tokens),
+            "workers": opts.workers,
+            "threads": opts.threads,
+            "connections": opts.connections,
+            "round": opts.round,
+            "rounds": opts.rounds,
+            "warmup": opts.warmup,
+            "latency_seconds": opts.latency_seconds,
+        },
+        "measurements": measurements,
+        "targets": {"throughput_ratio": TARGET_RATIO, "p99_ms": TARGET_P99_MS},
+        "verdicts": {"throughput_ratio": ratio_ok, "p99": p99_ok},
+        "summary": lines,
+    }
+    write_results(result, lines)
+    print("\n".join(lines))
+    return 0 if ratio_ok and p99_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""Settings of the verification bench: the site's settings, the bench URLconf (which adds a bare
+view), production-like flags, and rate limits set far above the bench's rate (they stay on)."""
+
+from ocop.config.settings import *  # noqa: F403
+
+ROOT_URLCONF = "verify_urls"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+OCOP_VERIFY_RATE_LIMIT = 10**9
+OCOP_VERIFY_FAILURE_LIMIT = 10**9
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
