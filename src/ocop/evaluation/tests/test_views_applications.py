@@ -274,6 +274,35 @@ def test_creating_an_application_makes_a_draft(producer_client, product, two_tie
     assert app.registration == {"contact_name": "Nguyễn Thị Hoa", "expected_stars": 3}
 
 
+def test_a_commune_officer_registers_on_behalf_of_a_producer(
+    commune_officer, product, two_tier_round
+):
+    data = {
+        "round": str(two_tier_round.public_id),
+        "product": str(product.public_id),
+        "kind": "first",
+    }
+    response = commune_officer.post(reverse("evaluation:application_create"), data)
+    app = Application.objects.get()
+    assert response.status_code == 302
+    assert app.producer == product.producer and app.commune == product.commune
+
+
+def test_an_upgrade_marks_new_documents_against_the_previous_dossier(
+    producer_client, product, two_tier_round, province
+):
+    previous = _app(product, f.RoundFactory(province=province), status=S.DECIDED, stars=3)
+    f.complete_dossier(previous)
+    app = _app(product, two_tier_round, kind=ApplicationKind.UPGRADE, previous=previous)
+    url = reverse("evaluation:application_document_upload", args=[app.public_id])
+    assert (
+        producer_client.post(url, {"item": "label", "file": _pdf("nhan-moi.pdf")}).status_code
+        == 302
+    )
+    html = producer_client.get(_detail(app)).content.decode()
+    assert "nhan-moi.pdf" in html and "Mới: thay bản trước" in html
+
+
 def test_an_upgrade_without_previous_application_is_refused(
     producer_client, product, two_tier_round
 ):
