@@ -6,7 +6,8 @@ OCOP_SCAN_FLUSH_ROWS (default 500) scans wait. A flush writes, in one transactio
 INSERT of scan events, one of rejected tokens and one upsert of the per-code counters
 (`ScanTally`); then the anomaly rules run over the batch (`stamps.anomalies`).
 
-Shutdown: `atexit` and a SIGTERM handler flush what is left, so a normal stop loses nothing; a
+Shutdown: `atexit`, multiprocessing's exit finalizers (granian workers) and a SIGTERM handler
+flush what is left, so a normal stop loses nothing; a
 crash (kill -9, power loss) loses at most one interval. A failed flush never fails verification:
 the rows go back to the buffer (bounded by OCOP_SCAN_BUFFER_MAX_ROWS) and, beyond that, are counted
 as dropped and logged as an error.
@@ -26,6 +27,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import multiprocessing.util
 import os
 import signal
 import threading
@@ -253,7 +255,7 @@ class ScanBuffer:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the thread and flush what is left (shutdown)."""
+        """Stop the thread and flush what is left (shutdown; safe to call twice)."""
         self._stopping = True
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
@@ -310,6 +312,9 @@ def flush() -> int:
 
 def _install_shutdown_hooks(target: ScanBuffer) -> None:
     atexit.register(target.stop)
+    # Workers started by multiprocessing (granian) leave through os._exit after running
+    # multiprocessing's own finalizers, never atexit: register there too (stop() is idempotent).
+    multiprocessing.util.Finalize(None, target.stop, exitpriority=100)
     if threading.current_thread() is not threading.main_thread():
         return  # signal handlers can only be set from the main thread; atexit still flushes
     with contextlib.suppress(ValueError, OSError):

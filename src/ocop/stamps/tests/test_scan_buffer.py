@@ -132,13 +132,20 @@ def test_scans_beyond_the_buffer_cap_are_counted_as_dropped(monkeypatch, setting
 
 
 def test_a_normal_shutdown_flushes_every_buffered_scan(monkeypatch):
-    """atexit and SIGTERM both stop the buffer, which writes what is left."""
+    """atexit, SIGTERM and multiprocessing's exit finalizers all stop the buffer, which writes
+    what is left."""
     hooks, handlers = [], {}
     monkeypatch.setattr(scanlog.atexit, "register", hooks.append)
     monkeypatch.setattr(
         scanlog.signal, "getsignal", lambda sig: lambda *a: handlers.setdefault("prev", a)
     )
     monkeypatch.setattr(scanlog.signal, "signal", lambda sig, fn: handlers.__setitem__(sig, fn))
+    finalizers = []
+    monkeypatch.setattr(
+        scanlog.multiprocessing.util,
+        "Finalize",
+        lambda obj, callback, exitpriority=None: finalizers.append((callback, exitpriority)),
+    )
     buf = scanlog.ScanBuffer()
     scanlog._install_shutdown_hooks(buf)
     for n in range(7):
@@ -153,6 +160,12 @@ def test_a_normal_shutdown_flushes_every_buffered_scan(monkeypatch):
 
     assert ScanEvent.objects.count() == 11
     assert handlers["prev"] == (signal.SIGTERM, None)  # the server's own handler still runs
+    buf.record(scan(serial=200))
+    callback, priority = finalizers[0]  # what a multiprocessing worker (granian) runs on exit
+    callback()
+
+    assert priority is not None
+    assert ScanEvent.objects.count() == 12
 
 
 def test_each_process_gets_its_own_buffer(monkeypatch):
