@@ -170,6 +170,23 @@ def _versions() -> dict:
     }
 
 
+def _history(path: Path) -> list[dict]:
+    """Earlier runs: the previous report's history plus a summary of the previous report."""
+    if not path.exists():
+        return []
+    previous = json.loads(path.read_text())
+    medians = previous["medians"]
+    entry = {
+        "commit": previous["versions"]["commit"],
+        "codes": previous["codes"],
+        "baseline_seconds": medians["baseline_seconds"],
+        "candidate_seconds": medians["candidate_seconds"],
+        "ratio": round(medians["candidate_seconds"] / medians["baseline_seconds"], 2),
+        "spread": previous["spread"],
+    }
+    return [*previous.get("history", []), entry]
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -244,6 +261,7 @@ def main_parent(n: int, small: int, reps: int) -> int:
         },
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
+    report["history"] = _history(RESULTS / "stamp_issue.json")
     (RESULTS / "stamp_issue.json").write_text(json.dumps(report, indent=2) + "\n")
     md = [
         "# Bulk stamp issuance (PostgreSQL)",
@@ -263,6 +281,16 @@ def main_parent(n: int, small: int, reps: int) -> int:
         f"{', NOISY' if noisy else ''}).",
         f"Peak RSS of the service: {peak:.0f} MB at {n:,} codes, "
         f"{small_candidate['rss_mb']:.0f} MB at {small:,}.",
+        "",
+        "Earlier runs (kept so a good run cannot hide a bad one):",
+        "",
+        "| commit | codes | COPY s | service s | ratio | spread |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {h['commit']} | {h['codes']:,} | {h['baseline_seconds']} | "
+            f"{h['candidate_seconds']} | {h['ratio']} | {h['spread']} |"
+            for h in report["history"]
+        ],
         "",
     ]
     (RESULTS / "stamp_issue.md").write_text("\n".join(md))
