@@ -37,6 +37,7 @@ demo-data: migrate
 
 demo: demo-data
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) expiry_watch --schedule
 	$(MANAGE) demo_logins
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	@$(MANAGE) db_worker >> var/worker.log 2>&1 & worker=$$!; \

@@ -91,7 +91,8 @@ if _db_url:
     DATABASES = {
         "default": dj_database_url.parse(_db_url, conn_max_age=60, conn_health_checks=True)
     }
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -150,6 +150,10 @@ class Shell:
     def account_url(self) -> str | None:
         return first_url(*ACCOUNT_URL_NAMES)
 
+    @cached_property
+    def notifications_url(self) -> str | None:
+        return first_url("web:notifications") if self.actor.is_authenticated else None
+
 
 def navigation(request) -> dict:
     actor = getattr(request, "actor", None) or Actor.anonymous()
