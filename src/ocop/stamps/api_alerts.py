@@ -3,8 +3,6 @@
 A router of its own; mounted by ocop.api.routers at /api/v1/stamps/alerts.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import uuid
 
