@@ -117,3 +117,33 @@ class DecisionForm(forms.Form):
 
     def clean_applications(self) -> list:
         return [self.candidates[key] for key in self.cleaned_data["applications"]]
+
+
+class FieldVisitForm(forms.Form):
+    application = forms.ChoiceField(label=_("Hồ sơ"))
+    visited_on = forms.DateField(label=_("Ngày khảo sát"), widget=DATE_INPUT)
+    members = forms.MultipleChoiceField(
+        label=_("Thành viên đi khảo sát"), widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label=_("Nội dung ghi nhận"), widget=forms.Textarea(attrs={"rows": 4}))
+    file = forms.FileField(
+        label=_("Biên bản khảo sát"), required=False, help_text=_("PDF, JPEG hoặc PNG.")
+    )
+
+    def __init__(self, *args: Any, applications=(), members=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.applications = {str(a.public_id): a for a in applications}
+        self.seats = {str(m.pk): m for m in members}
+        self.fields["application"].choices = [
+            ("", "---------"),
+            *[(key, f"{a.product} — {a.producer}") for key, a in self.applications.items()],
+        ]
+        self.fields["members"].choices = [
+            (key, f"{m.user} ({m.get_role_display()})") for key, m in self.seats.items()
+        ]
+
+    def clean_application(self) -> Any:
+        return self.applications[self.cleaned_data["application"]]
+
+    def clean_members(self) -> list:
+        return [self.seats[key] for key in self.cleaned_data["members"]]

@@ -10,8 +10,8 @@ Who sees what:
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -23,8 +23,9 @@ from ocop.core.actor import Actor
 from ocop.core.errors import NotFound
 from ocop.criteria.models import Criterion, Part, Section
 from ocop.evaluation import council as council_services
-from ocop.evaluation import scoring
-from ocop.evaluation.constants import ApplicationStatus, CouncilRole, SheetStatus
+from ocop.evaluation import scoring, variants
+from ocop.evaluation import selectors as evaluation_selectors
+from ocop.evaluation.constants import ApplicationStatus, CouncilRole
 from ocop.evaluation.models import (
     Application,
     Assignment,
@@ -32,12 +33,12 @@ from ocop.evaluation.models import (
     Council,
     CouncilMember,
     Decision,
+    FieldVisit,
     Round,
     ScoreSheet,
 )
 from ocop.evaluation.results import DECIDABLE_OUTCOMES
 
-CENT = Decimal("0.01")
 LEADERS = (CouncilRole.CHAIR, CouncilRole.VICE_CHAIR, CouncilRole.SECRETARY)
 # Applications a council can work on (registered and past the commune).
 NOT_FOR_COUNCIL = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN, ApplicationStatus.RETURNED)
@@ -155,47 +156,19 @@ def declarations_of(seat: CouncilMember) -> dict[int, ConflictDeclaration]:
 class MySheet:
     application: Application
     seat: CouncilMember
-    sheet: ScoreSheet | None
+    sheet: ScoreSheet | None  # None: not started
+
+    @property
+    def member(self) -> CouncilMember:
+        return self.seat
 
 
 def my_sheets(*, actor: Actor) -> list[MySheet]:
     """Applications assigned to the actor on any seat valid today; recused ones are hidden."""
-    if actor.user_id is None:
-        return []
-    today = clock.today()
-    seats = list(
-        CouncilMember.objects.filter(
-            user_id=actor.user_id, valid_from__lte=today, valid_to__gte=today
-        ).select_related("council__round")
-    )
-    if not seats:
-        return []
-    recused = set(
-        ConflictDeclaration.objects.filter(member__in=seats, has_conflict=True).values_list(
-            "member_id", "application_id"
-        )
-    )
-    sheets = {
-        (s.member_id, s.application_id): s for s in ScoreSheet.objects.filter(member__in=seats)
-    }
-    by_id = {s.pk: s for s in seats}
-    rows = []
-    assignments = (
-        Assignment.objects.filter(member__in=seats)
-        .select_related("application__product", "application__producer", "application__round")
-        .order_by("application__round_id", "application_id")
-    )
-    for a in assignments:
-        if (a.member_id, a.application_id) in recused:
-            continue
-        rows.append(
-            MySheet(
-                application=a.application,
-                seat=by_id[a.member_id],
-                sheet=sheets.get((a.member_id, a.application_id)),
-            )
-        )
-    return rows
+    return [
+        MySheet(row.application, row.member, row.sheet)
+        for row in evaluation_selectors.sheets_for_member(actor=actor)
+    ]
 
 
 def sheet_target(*, actor: Actor, public_id: Any) -> tuple[Application, CouncilMember]:
@@ -256,7 +229,6 @@ class Totals:
     answered: int
     criteria: int
     stars: int | None
-    unknown: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -296,16 +268,17 @@ class Cell:
     member: CouncilMember
     assigned: bool
     recused: bool
-    sheet: ScoreSheet | None
-    divergent: bool = False
+    sheet: ScoreSheet | None  # None: not started (or recused)
+    total: Decimal | None  # the submitted total
+    divergent: bool
 
 
 @dataclass
 class SummaryRow:
     application: Application
     cells: list[Cell]
-    mean: Decimal | None
-    stars: int | None
+    mean: Decimal | None  # as published (the rule set's rounding)
+    stars: int | None  # band of the exact mean
     submitted: int
     expected: int
 
@@ -320,51 +293,83 @@ class Summary:
     rows: list[SummaryRow]
 
 
-def _star_of(bands: list[Any], score: Decimal) -> int | None:
-    band = scoring.band_for(bands, score)
-    return band.stars if band is not None else None
-
-
-def council_summary(round: Round, council: Council) -> Summary:  # noqa: A002
-    """Applications × members: each member's total, the mean of submitted totals, the star band,
-    divergence flags. A fixed number of queries whatever the size of the round."""
-    seats = members(council)
-    apps = list(council_applications(round).prefetch_related("ruleset__star_bands"))
+def council_summary(
+    round: Round,  # noqa: A002
+    council: Council,
+    *,
+    actor: Actor | None = None,
+) -> Summary:
+    """The evaluation selectors' council summary (totals, mean, band, divergence flags) with what
+    the chair's page acts on: who is assigned and each sheet's state. A fixed number of queries
+    whatever the size of the round. Callers check access first (the page and the API do);
+    without `actor` the read is made as the system."""
+    reader = actor if actor is not None else Actor.system("council summary")
+    base = evaluation_selectors.council_summary(actor=reader, round=round)
     assigned = assignment_pairs(council)
-    recused = recused_pairs(council)
     sheets = {
         (s.member_id, s.application_id): s
         for s in ScoreSheet.objects.filter(member__council=council).only(
             "id", "member_id", "application_id", "status", "total", "version", "returned_reason"
         )
     }
-    threshold = round.divergence_threshold
     rows = []
-    for app in apps:
+    for row in base.rows:
+        app = row.application
         cells = []
-        totals: dict[int, Decimal] = {}
-        expected = 0
-        for seat in seats:
-            pair = (seat.pk, app.pk)
-            sheet = sheets.get(pair)
-            is_assigned = pair in assigned
-            is_recused = pair in recused
-            if is_assigned and not is_recused:
+        expected = submitted = 0
+        for seat, total, recused in zip(base.members, row.totals, row.recused, strict=True):
+            is_assigned = (seat.pk, app.pk) in assigned
+            if is_assigned and not recused:
                 expected += 1
-                if sheet is not None and sheet.status == SheetStatus.SUBMITTED:
-                    totals[seat.pk] = sheet.total or Decimal(0)
-            cells.append(Cell(seat, is_assigned, is_recused, sheet if not is_recused else None))
-        flagged = scoring.divergent_members(totals, threshold)
-        for cell in cells:
-            cell.divergent = cell.member.pk in flagged
-        mean = stars = None
-        if totals:
-            exact = scoring.mean_total(totals.values())
-            mean = exact.quantize(CENT, rounding=ROUND_HALF_UP)
-            bands = list(app.ruleset.star_bands.all()) if app.ruleset is not None else []
-            stars = _star_of(bands, exact)
-        rows.append(SummaryRow(app, cells, mean, stars, len(totals), expected))
-    return Summary(members=seats, rows=rows)
+                submitted += total is not None
+            cells.append(
+                Cell(
+                    member=seat,
+                    assigned=is_assigned,
+                    recused=recused,
+                    sheet=None if recused else sheets.get((seat.pk, app.pk)),
+                    total=total,
+                    divergent=seat.pk in row.divergent,
+                )
+            )
+        rows.append(SummaryRow(app, cells, row.display_mean, row.stars, submitted, expected))
+    return Summary(members=base.members, rows=rows)
+
+
+# --- field visits ------------------------------------------------------------------------------
+@dataclass
+class VisitRow:
+    application: Application
+    required: bool
+    visits: list[FieldVisit]
+
+
+def field_visits(round: Round) -> list[VisitRow]:  # noqa: A002
+    """Per application of the round: whether the variant requires a site visit for its product
+    set (the tourism sets) and the visits recorded. Three queries."""
+    apps = list(
+        council_applications(round)
+        .select_related("product__product_set")
+        .prefetch_related(
+            Prefetch(
+                "field_visits",
+                queryset=FieldVisit.objects.order_by("-visited_on", "-id").prefetch_related(
+                    Prefetch("members", queryset=CouncilMember.objects.select_related("user"))
+                ),
+            )
+        )
+    )
+    variant = round.process_variant
+    return [
+        VisitRow(
+            application=a,
+            required=variants.field_visit_required(
+                variant, round.level, a.product.product_set.code
+            ),
+            visits=list(a.field_visits.all()),
+        )
+        for a in apps
+    ]
 
 
 # --- decisions ---------------------------------------------------------------------------------

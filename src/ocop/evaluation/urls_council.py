@@ -13,6 +13,7 @@ urlpatterns: list = [
     path(COUNCIL + "members/", v.council_member_add, name="council_member_add"),
     path(COUNCIL + "assign/", v.council_assign, name="council_assign"),
     path(COUNCIL + "conflicts/", v.council_conflicts, name="council_conflicts"),
+    path(COUNCIL + "visits/", v.council_field_visits, name="council_field_visits"),
     path(COUNCIL + "summary/", v.council_summary, name="council_summary"),
     path(COUNCIL + "summary/return/", v.council_sheet_return, name="council_sheet_return"),
     path(COUNCIL + "summary/finalise/", v.council_finalise, name="council_finalise"),

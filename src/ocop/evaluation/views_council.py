@@ -31,6 +31,7 @@ from ocop.evaluation.forms_council import (
     ConflictForm,
     CouncilForm,
     DecisionForm,
+    FieldVisitForm,
     FinaliseForm,
     MemberForm,
     PaperScanForm,
@@ -454,7 +455,7 @@ def council_summary(request: HttpRequest, public_id) -> HttpResponse:
     context = {
         "round": round_,
         "council": council,
-        "summary": sel.council_summary(round_, council),
+        "summary": sel.council_summary(round_, council, actor=actor),
         "can_return": svc.can_return_sheet(actor, council),
         "can_finalise": svc.can_finalise_score(actor, council),
         "can_paper": svc.can_enter_paper_sheet(actor, council),
@@ -673,3 +674,50 @@ def round_summary(request: HttpRequest, public_id) -> HttpResponse:
         "decisions": sel.decisions(round_, published_only=True),
     }
     return render(request, "evaluation/council/round_results.html", context)
+
+
+# --- field visits ------------------------------------------------------------------------------
+@access.authenticated
+@require_http_methods(["GET", "POST"])
+def council_field_visits(request: HttpRequest, public_id) -> HttpResponse:
+    """Site visits of the round's applications (mandatory for the tourism sets): the list for the
+    council, the record form for the secretary, the chair and the province officer."""
+    round_ = sel.council_round(actor=request.actor, public_id=public_id)
+    council = _council_or_404(round_)
+    can_record = svc.can_record_field_visit(request.actor, council)
+    rows = sel.field_visits(round_)
+    form = None
+    if can_record:
+        open_apps = [r.application for r in rows if not r.application.outcome]
+        form = FieldVisitForm(
+            request.POST or None,
+            request.FILES or None,
+            applications=open_apps,
+            members=sel.members(council),
+        )
+    if request.method == "POST":
+        _deny_unless(can_record)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                svc.field_visit_record(
+                    actor=request.actor,
+                    application=data["application"],
+                    visited_on=data["visited_on"],
+                    members=data["members"],
+                    notes=data["notes"],
+                    file=data["file"],
+                )
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+            except DomainError as exc:
+                if isinstance(exc, PermissionDenied | NotFound):
+                    raise
+                form.add_error(None, exc.detail)
+            else:
+                messages.success(request, _("Đã ghi nhận chuyến khảo sát thực tế."))
+                return redirect(
+                    reverse("evaluation:council_field_visits", kwargs={"public_id": public_id})
+                )
+    context = {"round": round_, "council": council, "rows": rows, "form": form}
+    return render(request, "evaluation/council/field_visits.html", context)

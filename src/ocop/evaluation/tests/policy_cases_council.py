@@ -10,6 +10,8 @@ area the matrix's council-member account holds the plain member seat; in "other"
 - summary and minutes: admin, province officer, chair, vice-chair, secretary;
 - return a sheet: admin and the chair; finalise: admin, province officer, secretary;
 - paper entry: admin and the secretary;
+- field visits: seen on the council pages; recorded by admin, the province officer, the chair
+  and the secretary;
 - decisions: the round's viewers see published ones; admin and the province officer record and
   publish.
 """
@@ -303,6 +305,26 @@ CASES = [
         data=_sheet_data,
         own={COUNCIL_MEMBER},
         other=set(),
+    ),
+    html(
+        "evaluation:council_field_visits",
+        kwargs=_round,
+        own={ADMIN, PROVINCE_OFFICER, COUNCIL_MEMBER},
+        other={ADMIN},
+    ),
+    html(
+        "evaluation:council_field_visits",
+        method="POST",
+        kwargs=_round,
+        data=lambda c: {
+            "application": str(c.council_world.app.public_id),
+            "visited_on": clock.today().isoformat(),
+            "members": [str(c.council_world.seats["secretary"].pk)],
+            "notes": "Khảo sát cơ sở sản xuất",
+        },
+        own=OFFICERS,
+        other={ADMIN},
+        note="the plain member seat sees the visits but may not record one",
     ),
     html("evaluation:council_summary", kwargs=_round, own=OFFICERS, other={ADMIN}),
     html(

@@ -551,3 +551,57 @@ def test_round_results_count_outcomes(client, world, officer):
     html = client.get(round_url(world, "round_summary")).content.decode()
     assert "Đề nghị Trung ương (tiềm năng 5 sao)" in html
     assert '<span class="stat-value">1</span> <span class="stat-label">Sản phẩm đã chấm' in html
+
+
+# --- field visits --------------------------------------------------------------------------------
+def test_secretary_records_a_field_visit_and_the_tourism_set_shows_it_is_required(
+    client, world, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from ocop.evaluation.models import FieldVisit
+    from ocop.products.models import Product
+
+    tourism = world.applications[1]
+    Product.objects.filter(pk=tourism.product_id).update(product_set=f.product_set("QD148-26"))
+    secretary, chair = world.seats["secretary"], world.seats["chair"]
+    login(client, secretary.user)
+    url = round_url(world, "council_field_visits")
+    html = client.get(url).content.decode()
+    assert "Bắt buộc, chưa khảo sát" in html
+    assert html.count("Không bắt buộc") == 1
+    # Missing findings: refused, nothing saved.
+    response = client.post(
+        url,
+        {
+            "application": str(tourism.public_id),
+            "visited_on": clock.today().isoformat(),
+            "members": [str(secretary.pk)],
+            "notes": "",
+        },
+    )
+    assert response.status_code == 200
+    assert not FieldVisit.objects.exists()
+    response = client.post(
+        url,
+        {
+            "application": str(tourism.public_id),
+            "visited_on": clock.today().isoformat(),
+            "members": [str(secretary.pk), str(chair.pk)],
+            "notes": "Tham quan điểm du lịch cộng đồng, nhà vệ sinh đạt chuẩn",
+            "file": SimpleUploadedFile("bien-ban.pdf", PDF, "application/pdf"),
+        },
+    )
+    assert response.status_code == 302
+    visit = FieldVisit.objects.get(application=tourism)
+    assert set(visit.members.all()) == {secretary, chair} and visit.file
+    html = client.get(url).content.decode()
+    assert "Đã khảo sát" in html and "nhà vệ sinh đạt chuẩn" in html
+
+
+def test_a_plain_member_sees_visits_but_cannot_record_one(client, world):
+    login(client, world.seats["member"].user)
+    url = round_url(world, "council_field_visits")
+    html = client.get(url).content.decode()
+    assert "Ghi nhận chuyến khảo sát" not in html
+    response = client.post(url, {"notes": "x"})
+    assert response.status_code == 403
