@@ -84,7 +84,7 @@ def load(report: Any) -> None:
     for row in data["products"]:
         _product(row, report)
     for spec in data["rounds"]:
-        if spec["key"] == "current" and not getattr(settings, "DEMO_MODE", False):
+        if spec.get("needs_demo_mode") and not getattr(settings, "DEMO_MODE", False):
             log.warning(
                 "Demo round %r needs demo mode (OCOP_DEMO=1): its rule set is a demonstration.",
                 spec["name"],
