@@ -24,17 +24,16 @@ from ocop.accounts import selectors as account_selectors
 from ocop.core import clock
 from ocop.core.access import require
 from ocop.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ocop.core.text import fold
 from ocop.criteria import selectors as criteria_selectors
 from ocop.evaluation import council as council_services
 from ocop.evaluation import (
     dossier,
+    exports,
     forwarding,
     pdf,
     policies,
     results,
     selectors,
-    selectors_council,
     services,
 )
 from ocop.evaluation.constants import ApplicationKind, ApplicationStatus, RoundStatus
@@ -60,7 +59,7 @@ from ocop.evaluation.schemas import (
     FeedbackOut,
     FieldVisitOut,
     LowerScoreIn,
-    MySheetOut,
+    MemberSheetOut,
     NationalIn,
     NoteIn,
     PreAssessIn,
@@ -88,6 +87,7 @@ router = Router(tags=["evaluation"])
 ERRORS = {401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut}
 MAX_PAGE_SIZE = 200
 PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class FeedbackNotReady(Conflict):
@@ -336,6 +336,16 @@ class ApplicationFilters(Schema):
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
+def _filtered_applications(request: HttpRequest, filters: ApplicationFilters):
+    rnd = _round(request, filters.round) if filters.round else None
+    qs = selectors.application_list(
+        actor=request.actor, round=rnd, status=filters.status, kind=filters.kind, q=filters.q
+    )
+    if filters.commune:
+        qs = qs.filter(commune__code=filters.commune)
+    return qs
+
+
 @router.get(
     "/applications",
     response={200: ApplicationPageOut, **ERRORS},
@@ -343,15 +353,35 @@ class ApplicationFilters(Schema):
     summary="Hồ sơ đánh giá trong phạm vi của người dùng",
 )
 def application_list(request: HttpRequest, filters: Query[ApplicationFilters]):
-    rnd = _round(request, filters.round) if filters.round else None
-    qs = selectors.application_list(actor=request.actor, round=rnd, status=filters.status)
-    if filters.kind:
-        qs = qs.filter(kind=filters.kind)
-    if filters.commune:
-        qs = qs.filter(commune__code=filters.commune)
-    if filters.q and fold(filters.q).strip():
-        qs = qs.filter(product__name_search__contains=fold(filters.q).strip())
+    qs = _filtered_applications(request, filters)
     return _page(qs.select_related("previous", "decision"), filters.page, filters.page_size)
+
+
+@router.get(
+    "/applications/export.xlsx",
+    response={200: None, **ERRORS},
+    operation_id="export_applications_xlsx",
+    summary="Xuất danh sách hồ sơ (cùng bộ lọc) ra Excel",
+)
+def export_applications_xlsx(request: HttpRequest, filters: Query[ApplicationFilters]):
+    rnd = _round(request, filters.round) if filters.round else None
+    commune = None
+    if filters.commune:
+        commune = geo_selectors.commune_list().filter(code=filters.commune).first()
+        if commune is None:
+            raise _invalid("commune", _("Không có xã với mã này."))
+    rows = selectors.application_export_rows(
+        actor=request.actor,
+        round=rnd,
+        status=filters.status,
+        kind=filters.kind,
+        commune=commune,
+        q=filters.q,
+    )
+    response = HttpResponse(exports.export_applications_xlsx(rows), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="ho-so-danh-gia.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.post(
@@ -664,28 +694,25 @@ def _summary_body(summary) -> dict:
     rows = []
     for row in summary.rows:
         app = row.application
+        cells = [
+            {
+                "member": member.pk,
+                "recused": recused,
+                "total": total,
+                "divergent": member.pk in row.divergent,
+            }
+            for member, total, recused in zip(summary.members, row.totals, row.recused, strict=True)
+        ]
         rows.append(
             {
                 "application": app.public_id,
                 "product_name": app.product.name,
                 "producer_name": app.producer.name,
                 "status": app.status,
-                "mean": row.mean,
+                "mean": row.display_mean,
                 "stars": row.stars,
-                "submitted": row.submitted,
-                "expected": row.expected,
-                "ready": row.ready,
-                "cells": [
-                    {
-                        "member": cell.member.pk,
-                        "assigned": cell.assigned,
-                        "recused": cell.recused,
-                        "sheet_status": cell.sheet.status if cell.sheet else None,
-                        "total": cell.sheet.total if cell.sheet else None,
-                        "divergent": cell.divergent,
-                    }
-                    for cell in row.cells
-                ],
+                "submitted": sum(1 for t in row.totals if t is not None),
+                "cells": cells,
             }
         )
     return {"members": summary.members, "rows": rows}
@@ -699,17 +726,8 @@ def _summary_body(summary) -> dict:
 )
 def council_summary(request: HttpRequest, public_id: uuid.UUID):
     """For the province's officers and the council's chair, vice-chair and secretary."""
-    rnd = selectors_council.council_round(actor=request.actor, public_id=public_id)
-    board = selectors_council.council_of(rnd)
-    if board is None:
-        raise NotFound()
-    seat = selectors_council.seat_of(request.actor, board)
-    if not (
-        selectors_council.is_officer_of(request.actor, rnd)
-        or (seat is not None and seat.role in selectors_council.LEADERS)
-    ):
-        raise PermissionDenied()
-    return _summary_body(selectors_council.council_summary(rnd, board))
+    board = _visible_council(request, public_id)
+    return _summary_body(selectors.council_summary(actor=request.actor, round=board.round))
 
 
 @router.post(
@@ -745,11 +763,11 @@ def field_visit_record(
 # --- score sheets ------------------------------------------------------------------------------
 @router.get(
     "/my-sheets",
-    response={200: list[MySheetOut], 401: ProblemOut},
-    operation_id="my_sheets",
+    response={200: list[MemberSheetOut], 401: ProblemOut},
+    operation_id="sheets_for_member",
     summary="Hồ sơ được phân công chấm cho tôi (trừ hồ sơ đã khai báo xung đột lợi ích)",
 )
-def my_sheets(request: HttpRequest):
+def sheets_for_member(request: HttpRequest):
     return [
         {
             "application": row.application.public_id,
@@ -758,13 +776,13 @@ def my_sheets(request: HttpRequest):
             "round": row.application.round.public_id,
             "round_name": row.application.round.name,
             "application_status": row.application.status,
-            "member": row.seat.pk,
-            "role": row.seat.role,
+            "member": row.member.pk,
+            "role": row.member.role,
             "sheet_status": row.sheet.status if row.sheet else "new",
             "version": row.sheet.version if row.sheet else 1,
             "total": row.sheet.total if row.sheet else None,
         }
-        for row in selectors_council.my_sheets(actor=request.actor)
+        for row in selectors.sheets_for_member(actor=request.actor)
     ]
 
 

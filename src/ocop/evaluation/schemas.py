@@ -498,10 +498,8 @@ class DiffRowOut(Schema):
 # --- the chair's summary -----------------------------------------------------------------------
 class SummaryCellOut(Schema):
     member: int
-    assigned: bool
     recused: bool
-    sheet_status: str | None
-    total: Decimal | None
+    total: Decimal | None = Field(None, description="Tổng điểm đã nộp")
     divergent: bool
 
 
@@ -510,11 +508,9 @@ class SummaryRowOut(Schema):
     product_name: str
     producer_name: str
     status: str
-    mean: Decimal | None
+    mean: Decimal | None = Field(None, description="Làm tròn theo bộ tiêu chí")
     stars: int | None
     submitted: int
-    expected: int
-    ready: bool
     cells: list[SummaryCellOut]
 
 
@@ -523,7 +519,7 @@ class CouncilSummaryOut(Schema):
     rows: list[SummaryRowOut]
 
 
-class MySheetOut(Schema):
+class MemberSheetOut(Schema):
     application: uuid.UUID
     product_name: str
     producer_name: str

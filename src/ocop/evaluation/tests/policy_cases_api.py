@@ -273,6 +273,9 @@ CASES = [
     ),
     # --- applications
     api("application_list", allow=SIGNED_IN, note="scoped list (empty outside every scope)"),
+    api(
+        "export_applications_xlsx", allow=SIGNED_IN, note="scoped list (empty outside every scope)"
+    ),
     api("application_create", json=_new_application, **EDIT),
     api("application_get", params=_app("eval_submitted"), **VIEW),
     api("application_history", params=_app("eval_submitted"), **VIEW),
@@ -400,7 +403,11 @@ CASES = [
         note="officers, and the council's chair or secretary",
     ),
     # --- score sheets
-    api("my_sheets", allow=SIGNED_IN, note="the caller's own assignments (empty without a seat)"),
+    api(
+        "sheets_for_member",
+        allow=SIGNED_IN,
+        note="the caller's own assignments (empty without a seat)",
+    ),
     api("sheet_get", params=_app("eval_scheduled"), **SEATED),
     api(
         "sheet_save",
