@@ -58,6 +58,9 @@ def _historic_round_is_scored_on_the_qd1048_sheet_and_decided():
         ScoreSheet.objects.filter(application__round=rnd, status=SheetStatus.SUBMITTED).count()
         == 20
     )
+    paper = ScoreSheet.objects.get(application__round=rnd, paper_scan__gt="")
+    assert paper.member.user.username == "danang.hd.yte"
+    assert paper.entered_by.username == "danang.hd.thuky"
     summary = results.round_summary(rnd)
     assert (summary.evaluated, summary.recognised, summary.recognised_by_stars) == (
         4,

@@ -340,16 +340,35 @@ def _answers(app: Application, level: float, seed: str, *, share: float = 1.0) -
 
 
 def _score(
-    app: Application, seat: Any, level: float, seed: str, *, submit: bool, report: Any
+    app: Application,
+    seat: Any,
+    level: float,
+    seed: str,
+    *,
+    submit: bool,
+    report: Any,
+    paper_by: Any = None,
 ) -> None:
-    actor = _actor(seat.user.username)
-    sheet = council_services.sheet_save(
-        actor=actor,
-        application=app,
-        member=seat,
-        answers=_answers(app, level, seed, share=1.0 if submit else 0.5),
-        expected_version=None,
-    )
+    """The member's own sheet, or (`paper_by`: the secretary's seat) a signed paper sheet the
+    secretary transcribes, with its scan."""
+    answers = _answers(app, level, seed, share=1.0 if submit else 0.5)
+    if paper_by is not None:
+        actor = _actor(paper_by.user.username)
+        sheet = council_services.sheet_enter_paper(
+            actor=actor,
+            application=app,
+            member=seat,
+            answers=answers,
+            scan_upload=SimpleUploadedFile(
+                "phieu-cham.pdf", _pdf("Phiếu chấm điểm có chữ ký (bản quét)"), "application/pdf"
+            ),
+        )
+        report.count("paper_sheets")
+    else:
+        actor = _actor(seat.user.username)
+        sheet = council_services.sheet_save(
+            actor=actor, application=app, member=seat, answers=answers, expected_version=None
+        )
     report.count("score_sheets")
     if submit:
         council_services.sheet_submit(actor=actor, sheet=sheet, expected_version=sheet.version)
@@ -391,13 +410,22 @@ def _historic(rnd: Round, spec: dict[str, Any], apps: dict[str, Application], re
             for _row, app in forwarded
         ]
         _declare_and_assign(scheduled, seats, {})
+    secretary = next(s for s in seats if s.role == "secretary")
     with clock.freeze(_date(spec["scored_on"])):
         for row, app in forwarded:
             for index, seat in enumerate(seats):
                 level = row["level"] + MEMBER_OFFSETS[index % len(MEMBER_OFFSETS)]
                 seed = f"{spec['key']}|{row['product']}|{seat.user.username}"
-                _score(_fresh(app), seat, level, seed, submit=True, report=report)
-    secretary = next(s for s in seats if s.role == "secretary")
+                on_paper = seat.user.username in row.get("paper_sheets", [])
+                _score(
+                    _fresh(app),
+                    seat,
+                    level,
+                    seed,
+                    submit=True,
+                    report=report,
+                    paper_by=secretary if on_paper else None,
+                )
     with clock.freeze(_date(spec["finalised_on"])):
         finalised = [
             council_services.application_score_finalise(
