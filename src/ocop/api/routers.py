@@ -11,6 +11,7 @@ ROUTERS = [
     ("/criteria", "ocop.criteria.api.router"),
     ("/evaluation", "ocop.evaluation.api.router"),
     ("/certificates", "ocop.certificates.api.router"),
+    ("/stamps/alerts", "ocop.stamps.api_alerts.router"),
     ("/stamps", "ocop.stamps.api.router"),
     ("/public", "ocop.stamps.api_public.router"),
 ]

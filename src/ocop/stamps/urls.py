@@ -1,12 +1,13 @@
 """Officer and producer pages of the stamps app, mounted at /stamps/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from ocop.stamps import views
 
 app_name = "stamps"
 urlpatterns = [
     path("", views.batch_list, name="batch_list"),
+    path("alerts/", include("ocop.stamps.urls_alerts")),
     path("new/", views.batch_request, name="batch_request"),
     path("<uuid:public_id>/", views.batch_detail, name="batch_detail"),
     path("<uuid:public_id>/approve/", views.batch_approve, name="batch_approve"),

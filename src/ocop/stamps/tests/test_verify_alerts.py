@@ -16,7 +16,7 @@ from ocop.stamps import services_alerts
 from ocop.stamps.models import Alert, AlertKind, AlertStatus, ProblemReport
 from ocop.stamps.tests.verify_support import TODAY, AlertFactory, genuine_stamp, token
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("ocop.stamps.tests.urls_alerts_mounted")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +37,7 @@ def test_inspectors_see_only_their_provinces_alerts(province, other_province):
     AlertFactory(province=other_province, summary="Cảnh báo tỉnh khác")
     inspector = user_with_role(Role.INSPECTOR, province=province)
 
-    text = signed_in(inspector).get("/stamps/canh-bao/").content.decode()
+    text = signed_in(inspector).get("/stamps/alerts/").content.decode()
 
     assert mine.summary in text
     assert "Cảnh báo tỉnh khác" not in text
@@ -47,13 +47,13 @@ def test_the_alert_list_costs_the_same_queries_for_2_and_20_alerts(province):
     inspector = user_with_role(Role.INSPECTOR, province=province)
     client = signed_in(inspector)
     AlertFactory.create_batch(2, province=province)
-    client.get("/stamps/canh-bao/")
+    client.get("/stamps/alerts/")
 
     with CaptureQueriesContext(connection) as two:
-        client.get("/stamps/canh-bao/")
+        client.get("/stamps/alerts/")
     AlertFactory.create_batch(18, province=province)
     with CaptureQueriesContext(connection) as twenty:
-        client.get("/stamps/canh-bao/")
+        client.get("/stamps/alerts/")
 
     assert len(two) == len(twenty)
 
@@ -65,7 +65,7 @@ def test_the_detail_page_shows_the_evidence(province):
     )
     inspector = user_with_role(Role.INSPECTOR, province=province)
 
-    text = signed_in(inspector).get(f"/stamps/canh-bao/{alert.public_id}/").content.decode()
+    text = signed_in(inspector).get(f"/stamps/alerts/{alert.public_id}/").content.decode()
 
     assert "Tỉnh Mẫu" in text and "inactive" in text
     assert "Tiếp nhận" in text
@@ -75,7 +75,7 @@ def test_an_inspector_of_another_province_gets_404(province, other_province):
     alert = AlertFactory(province=province)
     outsider = user_with_role(Role.INSPECTOR, province=other_province)
 
-    response = signed_in(outsider).get(f"/stamps/canh-bao/{alert.public_id}/")
+    response = signed_in(outsider).get(f"/stamps/alerts/{alert.public_id}/")
 
     assert response.status_code == 404
 
@@ -84,12 +84,12 @@ def test_acknowledge_then_close(province):
     alert = AlertFactory(province=province)
     client = signed_in(user_with_role(Role.INSPECTOR, province=province))
 
-    client.post(f"/stamps/canh-bao/{alert.public_id}/tiep-nhan", {"note": "Đang kiểm tra"})
+    client.post(f"/stamps/alerts/{alert.public_id}/acknowledge/", {"note": "Đang kiểm tra"})
     alert.refresh_from_db()
     assert alert.status == AlertStatus.ACKNOWLEDGED
     assert alert.note == "Đang kiểm tra"
 
-    client.post(f"/stamps/canh-bao/{alert.public_id}/dong", {"note": "Đã xử lý"})
+    client.post(f"/stamps/alerts/{alert.public_id}/close/", {"note": "Đã xử lý"})
     alert.refresh_from_db()
     assert alert.status == AlertStatus.CLOSED
     assert alert.closed_at == clock.now()
@@ -120,8 +120,8 @@ def test_alerts_without_a_province_are_for_administrators_only(province):
     inspector = user_with_role(Role.INSPECTOR, province=province)
     admin = user_with_role(Role.ADMIN)
 
-    assert signed_in(inspector).get(f"/stamps/canh-bao/{alert.public_id}/").status_code == 404
-    assert signed_in(admin).get(f"/stamps/canh-bao/{alert.public_id}/").status_code == 200
+    assert signed_in(inspector).get(f"/stamps/alerts/{alert.public_id}/").status_code == 404
+    assert signed_in(admin).get(f"/stamps/alerts/{alert.public_id}/").status_code == 200
 
 
 # --- consumer reports -----------------------------------------------------------------------------
