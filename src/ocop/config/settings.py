@@ -215,3 +215,35 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("OCOP_LOG_LEVEL", "WARNING")},
 }
 OCOP_ACTOR_BUILDER = "ocop.accounts.actors.actor_for_user"
+
+# --- Certificates --------------------------------------------------------------------------------
+OCOP_CERTIFICATE_LOOKUP_LIMIT = env_int("OCOP_CERTIFICATE_LOOKUP_LIMIT", 60)
+OCOP_CERTIFICATE_LOOKUP_WINDOW = env_int("OCOP_CERTIFICATE_LOOKUP_WINDOW", 60)
+
+# --- Stamps (ADR 0005) -----------------------------------------------------------------------------
+# One-character key ids; keep retired ids so printed codes stay valid. Without a key, development
+# derives one from SECRET_KEY (codes then change with it).
+OCOP_STAMP_KEYS = {
+    key_id: secret.encode()
+    for key_id, secret in (
+        ("A", env_str("OCOP_STAMP_KEY_A", "")),
+        ("B", env_str("OCOP_STAMP_KEY_B", "")),
+    )
+    if secret
+}
+OCOP_STAMP_ACTIVE_KEY = env_str("OCOP_STAMP_ACTIVE_KEY", "")
+
+# --- Public verification, scan log and anomaly rules (ADR 0006) --------------------------------------
+OCOP_VERIFY_RATE_LIMIT = env_int("OCOP_VERIFY_RATE_LIMIT", 600)
+OCOP_VERIFY_FAILURE_LIMIT = env_int("OCOP_VERIFY_FAILURE_LIMIT", 60)
+OCOP_VERIFY_RATE_WINDOW_SECONDS = env_int("OCOP_VERIFY_RATE_WINDOW_SECONDS", 60)
+OCOP_VERIFY_REPORT_LIMIT = env_int("OCOP_VERIFY_REPORT_LIMIT", 20)
+OCOP_VERIFY_REPORT_WINDOW_SECONDS = env_int("OCOP_VERIFY_REPORT_WINDOW_SECONDS", 3600)
+OCOP_SCAN_FLUSH_ROWS = env_int("OCOP_SCAN_FLUSH_ROWS", 500)
+OCOP_SCAN_FLUSH_SECONDS = env_int("OCOP_SCAN_FLUSH_SECONDS", 1)
+OCOP_SCAN_BUFFER_MAX_ROWS = env_int("OCOP_SCAN_BUFFER_MAX_ROWS", 100000)
+OCOP_SCAN_HASH_KEY = env_str("OCOP_SCAN_HASH_KEY", "")
+OCOP_SCAN_ALERT_MAX_SCANS = env_int("OCOP_SCAN_ALERT_MAX_SCANS", 50)
+OCOP_SCAN_ALERT_PLACES_HOURS = env_int("OCOP_SCAN_ALERT_PLACES_HOURS", 24)
+OCOP_SCAN_ALERT_FORGED_COUNT = env_int("OCOP_SCAN_ALERT_FORGED_COUNT", 20)
+OCOP_SCAN_ALERT_FORGED_MINUTES = env_int("OCOP_SCAN_ALERT_FORGED_MINUTES", 10)
