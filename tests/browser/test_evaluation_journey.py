@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from ocop.accounts.tests.factories import actor_for
 from ocop.evaluation import council as svc
@@ -60,7 +61,7 @@ def test_a_member_scores_online_and_the_council_finalises(page, log_in, transact
 
     # Picking options updates the running totals without a reload.
     options = {
-        (c.code, str(o.points.normalize())): o.code
+        (c.code, str(int(o.points))): o.code
         for c in world.ruleset.criteria.prefetch_related("options")
         for o in c.options.all()
     }
@@ -70,9 +71,9 @@ def test_a_member_scores_online_and_the_council_finalises(page, log_in, transact
         page.locator(f"input[name='c-{criterion}'][value='{code}']").check()
 
     choose("A1.1", "10")
-    page.wait_for_function("document.querySelector('#sheet-total').textContent === '10'")
+    expect(page.locator("#sheet-total")).to_have_text("10")
     choose("B1.1", "25")
-    page.wait_for_function("document.querySelector('#sheet-total').textContent === '35'")
+    expect(page.locator("#sheet-total")).to_have_text("35")
     assert page.locator("[data-part-total='A']").inner_text() == "10"
     assert page.locator("[data-part-total='B']").inner_text() == "25"
     assert page.evaluate("window.__sameDocument") is True
@@ -90,7 +91,7 @@ def test_a_member_scores_online_and_the_council_finalises(page, log_in, transact
     choose("A1.2", "10")
     choose("A2.1", "15")
     choose("C1.1", "40")
-    page.wait_for_function("document.querySelector('#sheet-total').textContent === '100'")
+    expect(page.locator("#sheet-total")).to_have_text("100")
     _shot(page, "evaluation-sheet")
     with page.expect_navigation():
         page.get_by_role("button", name="Nộp phiếu").click()
@@ -107,6 +108,7 @@ def test_a_member_scores_online_and_the_council_finalises(page, log_in, transact
     row = page.locator("table.summary-table tbody tr", has_text=str(world.app.product))
     assert row.locator("td.score-cell strong").all_inner_texts() == ["100", "100", "100"]
     assert "5★" in row.inner_text()
+    assert "Đủ phiếu, chờ chốt điểm" in row.inner_text()  # the chair returns, does not finalise
     _shot(page, "evaluation-summary")
     _log_out(page)
 
