@@ -163,6 +163,14 @@ def _scoring_application(request: HttpRequest, public_id: uuid.UUID) -> tuple[Ap
     return app, seat
 
 
+def _member_view(request: HttpRequest, public_id: uuid.UUID) -> Application:
+    """Seat holders read the applications of their round, except where they recused themselves."""
+    app, seat = _seated_application(request, public_id)
+    if council_services.is_recused(seat, app):
+        raise NotFound()
+    return app
+
+
 def _council_application(request: HttpRequest, public_id: uuid.UUID) -> Application:
     """The application as officers (scoped selector) or seated members (chair, secretary) see it."""
     try:
@@ -412,7 +420,10 @@ def application_create(request: HttpRequest, payload: ApplicationCreateIn):
     summary="Chi tiết hồ sơ đánh giá",
 )
 def application_get(request: HttpRequest, public_id: uuid.UUID):
-    return _application(request, public_id)
+    try:
+        return _application(request, public_id)
+    except NotFound:
+        return _member_view(request, public_id)
 
 
 @router.post(
@@ -552,10 +563,7 @@ def document_get(request: HttpRequest, public_id: uuid.UUID, document_id: int):
     try:
         app = _application(request, public_id)
     except NotFound:
-        # Seat holders read the dossiers of their round, except where they recused themselves.
-        app, seat = _seated_application(request, public_id)
-        if council_services.is_recused(seat, app):
-            raise
+        app = _member_view(request, public_id)
     document = _document(request, app, document_id)
     return FileResponse(
         document.file.open("rb"),

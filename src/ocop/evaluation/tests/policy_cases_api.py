@@ -277,7 +277,15 @@ CASES = [
         "export_applications_xlsx", allow=SIGNED_IN, note="scoped list (empty outside every scope)"
     ),
     api("application_create", json=_new_application, **EDIT),
-    api("application_get", params=_app("eval_submitted"), **VIEW),
+    api(
+        "application_get",
+        params=_app("eval_submitted"),
+        own={*VIEW["own"], COUNCIL_MEMBER},
+        sibling=VIEW["sibling"],
+        neighbour=VIEW["neighbour"],
+        other=VIEW["other"],
+        note="seated council members read the applications of their round",
+    ),
     api("application_history", params=_app("eval_submitted"), **VIEW),
     api("application_submit", params=_app("eval_draft"), json=lambda c: {}, **SUBMIT),
     api(

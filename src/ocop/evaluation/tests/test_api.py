@@ -822,3 +822,26 @@ def test_export_applications_xlsx_uses_the_list_filters(officer, stranger, commu
     problem(
         officer.get(f"{BASE}/applications/export.xlsx?commune=nope"), 422, "core.validation_failed"
     )
+
+
+def test_seat_holders_read_the_dossier_unless_recused(board, stranger):
+    app, clients = board["app"], board["clients"]
+    Application.objects.filter(pk=app.pk).update(status=ApplicationStatus.DRAFT)
+    doc = dossier.document_upload(
+        actor=SYSTEM, application=app, item="label", file=testing.pdf_file("nhan.pdf")
+    )
+    Application.objects.filter(pk=app.pk).update(status=ApplicationStatus.SCHEDULED)
+    url = f"{BASE}/applications/{app.public_id}/dossier/documents/{doc.pk}"
+    assert clients["m1"].get(url).status_code == 200
+    post(
+        clients["m2"],
+        f"{BASE}/applications/{app.public_id}/conflict",
+        {"has_conflict": True, "note": "Họ hàng"},
+    )
+    problem(clients["m2"].get(url), 404, "core.not_found")
+    problem(stranger.get(url), 404, "core.not_found")
+    detail = f"{BASE}/applications/{app.public_id}"
+    assert clients["m1"].get(detail).json()["product_name"] == app.product.name
+    problem(clients["m2"].get(detail), 404, "core.not_found")
+    # the officers' list stays theirs
+    assert clients["m1"].get(f"{BASE}/applications").json()["count"] == 0
