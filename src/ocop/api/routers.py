@@ -3,7 +3,9 @@
 from django.utils.module_loading import import_string
 
 ROUTERS = [
-    # (prefix, dotted path to a ninja Router)
+    # (prefix, dotted path to a ninja Router). The public verification router comes first: its
+    # hot path should not try every other API route before matching.
+    ("/public", "ocop.stamps.api_public.router"),
     ("/geo", "ocop.geo.api.router"),
     ("/accounts", "ocop.accounts.api.router"),
     ("/producers", "ocop.producers.api.router"),
@@ -13,7 +15,6 @@ ROUTERS = [
     ("/certificates", "ocop.certificates.api.router"),
     ("/stamps/alerts", "ocop.stamps.api_alerts.router"),
     ("/stamps", "ocop.stamps.api.router"),
-    ("/public", "ocop.stamps.api_public.router"),
 ]
 
 
