@@ -33,7 +33,7 @@ demo-data: migrate
 	$(MANAGE) geo_load
 	$(MANAGE) taxonomy_load
 	$(MANAGE) rulesets_load
-	$(MANAGE) demo_load
+	OCOP_DEMO=1 $(MANAGE) demo_load
 
 demo: demo-data
 	$(MANAGE) collectstatic --noinput --verbosity 0
