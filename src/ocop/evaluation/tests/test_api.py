@@ -845,3 +845,33 @@ def test_seat_holders_read_the_dossier_unless_recused(board, stranger):
     problem(clients["m2"].get(detail), 404, "core.not_found")
     # the officers' list stays theirs
     assert clients["m1"].get(f"{BASE}/applications").json()["count"] == 0
+
+
+def test_an_upgrade_starts_from_the_previous_dossier(producer, product, province, two_tier_round):
+    earlier = f.RoundFactory(province=province, number=9)
+    previous = f.ApplicationFactory(product=product, round=earlier)
+    dossier.document_upload(
+        actor=SYSTEM, application=previous, item="label", file=testing.pdf_file("nhan.pdf")
+    )
+    Application.objects.filter(pk=previous.pk).update(status=ApplicationStatus.DECIDED)
+    response = post(
+        producer,
+        f"{BASE}/applications",
+        {
+            "round": str(two_tier_round.public_id),
+            "product": str(product.public_id),
+            "kind": ApplicationKind.UPGRADE,
+            "previous": str(previous.public_id),
+        },
+    )
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["previous"] == str(previous.public_id)
+    url = f"{BASE}/applications/{created['public_id']}/dossier"
+    label = next(r for r in producer.get(url).json()["rows"] if r["code"] == "label")
+    assert label["status"] == "carried_over" and label["current"]["carried_over"]
+    states = {r["code"]: r["state"] for r in producer.get(f"{url}/diff").json()}
+    assert states["label"] == "carried_over"
+    producer.post(f"{url}/documents", {"item": "label", "file": testing.pdf_file("nhan-moi.pdf")})
+    states = {r["code"]: r["state"] for r in producer.get(f"{url}/diff").json()}
+    assert states["label"] == "replaced"
