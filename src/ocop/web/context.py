@@ -65,6 +65,12 @@ NAV = (
         ),
     ),
     NavSpec(
+        "sheets",
+        _("Phiếu chấm của tôi"),
+        ("evaluation:council_my_sheets",),
+        (Role.COUNCIL_MEMBER,),
+    ),
+    NavSpec(
         "applications",
         _("Hồ sơ của tôi"),
         ("evaluation:application_list",),
