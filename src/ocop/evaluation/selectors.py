@@ -141,6 +141,11 @@ class MemberSheet:
     member: CouncilMember
     sheet: ScoreSheet | None  # None: not started
 
+    @property
+    def seat(self) -> CouncilMember:
+        """The member's seat (same as `member`)."""
+        return self.member
+
 
 def sheets_for_member(*, actor: Actor) -> list[MemberSheet]:
     """Every application assigned to the actor on a seat valid today, with their sheet, except
