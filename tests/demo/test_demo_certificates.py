@@ -7,18 +7,9 @@ import pytest
 
 from ocop.certificates.constants import CertificateStatus as S
 from ocop.certificates.models import Certificate, CertificateNotice
-from ocop.core import clock
-from ocop.products.taxonomy import load_taxonomy
 from ocop.web.demo.loader import load_demo
 
 DAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def demo(geography, db):
-    load_taxonomy()
-    with clock.freeze(DAY):
-        yield load_demo()
 
 
 def _status(name: str, number: str) -> str:

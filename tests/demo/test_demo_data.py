@@ -1,19 +1,10 @@
 """The demo data set reproduces the source articles' figures through the real services."""
 
-import pytest
-
 from ocop.core.models import AuditEvent
 from ocop.producers.models import Producer
 from ocop.products.constants import CycleStep
 from ocop.products.models import Product
-from ocop.products.taxonomy import load_taxonomy
 from ocop.web.demo.loader import load_demo
-
-
-@pytest.fixture
-def demo(geography, db):
-    load_taxonomy()
-    return load_demo()
 
 
 def _thang_binh_2020():

@@ -25,19 +25,10 @@ from ocop.evaluation.models import (
     ScoreSheet,
 )
 from ocop.evaluation.pdf import council_minutes_pdf
-from ocop.products.taxonomy import load_taxonomy
-from ocop.web.demo.loader import load_demo
 
 HISTORIC = "Đánh giá, phân hạng sản phẩm OCOP năm 2021 — huyện Thăng Bình (tỉnh Quảng Nam cũ)"
 CURRENT = "Đợt 1/2026"
 DEMO_RULESET = "DEMO-2026.two-tier.demonstration"
-
-
-@pytest.fixture
-def demo(geography, db, settings):
-    settings.DEMO_MODE = True
-    load_taxonomy()
-    return load_demo()
 
 
 def _statuses(rnd):
@@ -169,24 +160,3 @@ def test_demo_mode_load_gives_every_screen_content(demo, settings):
     _current_round_has_an_application_at_every_stage()
     _demo_council_member_has_a_sheet_to_fill_in_the_current_round()
     _the_demonstration_rule_set_cannot_score_outside_demo_mode(settings)
-
-
-def test_without_demo_mode_the_current_round_waits_and_reloading_adds_nothing(
-    geography, db, settings
-):
-    settings.DEMO_MODE = False
-    load_taxonomy()
-    first = load_demo()
-    assert first.created["rounds"] == 1
-    assert not Round.objects.filter(name=CURRENT).exists()
-    _historic_round_is_scored_on_the_qd1048_sheet_and_decided()
-    # In demo mode a later run adds the current round, and only that.
-    settings.DEMO_MODE = True
-    second = load_demo()
-    assert second.created["rounds"] == 1
-    assert "decisions" not in second.created
-    assert "users" not in second.created
-    _current_round_has_an_application_at_every_stage()
-    counts = _counts()
-    assert load_demo().created == {}
-    assert _counts() == counts
