@@ -8,7 +8,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-browser lint format openapi messages check chromium serve worker migrate demo-data clean
+.PHONY: setup demo test test-browser lint format openapi messages check chromium serve worker migrate demo-data bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,14 @@ demo: demo-data
 	    --host $(HOST) --port $(PORT) \
 	    --static-path-route /static --static-path-mount var/static \
 	    ocop.config.wsgi:application
+
+# Speed benches (PostgreSQL on 127.0.0.1:5432, trust auth); figures go to bench/results/.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench: setup
+	$(BIN)/python bench/verify.py
+	psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)' -c 'CREATE DATABASE ocop_bench'
+	DATABASE_URL=$(BENCH_PG)/ocop_bench $(MANAGE) migrate --noinput --verbosity 0
+	DATABASE_URL=$(BENCH_PG)/ocop_bench $(BIN)/python bench/stamp_issue.py
 
 serve: setup
 	$(MANAGE) runserver $(HOST):$(PORT)
