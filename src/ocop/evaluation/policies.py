@@ -18,7 +18,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ocop.accounts.constants import Role
 from ocop.core import clock
@@ -152,11 +152,21 @@ def scope_applications(actor: Actor, qs: QuerySet) -> QuerySet:
 
 def scope_rounds(actor: Actor, qs: QuerySet) -> QuerySet:
     """Rounds of the provinces where the actor holds any role (producers: every round of the
-    provinces of the producers they represent)."""
+    provinces of the producers they represent; council members: the rounds where they hold a
+    seat valid today — an Exists subquery, so a round is listed once)."""
     if _is_central(actor):
         return qs
     filters = [Q(province_id__in=actor.province_ids(*VIEW_ROLES))]
     if actor.has_role(Role.PRODUCER) and actor.user_id is not None:
         represented = ProducerRepresentative.objects.filter(user_id=actor.user_id)
         filters.append(Q(province_id__in=represented.values("producer__province_id")))
+    if actor.user_id is not None:
+        today = clock.today()
+        seated = CouncilMember.objects.filter(
+            council__round_id=OuterRef("pk"),
+            user_id=actor.user_id,
+            valid_from__lte=today,
+            valid_to__gte=today,
+        )
+        filters.append(Q(Exists(seated)))
     return qs.filter(reduce(or_, filters))

@@ -15,6 +15,7 @@ from ocop.accounts.constants import Role
 from ocop.core import clock
 from ocop.core.actor import Actor
 from ocop.core.errors import NotFound
+from ocop.core.text import fold
 from ocop.evaluation import dossier, policies, scoring
 from ocop.evaluation.models import (
     Application,
@@ -84,7 +85,8 @@ def application_list(
     q: str | None = None,
 ) -> QuerySet[Application]:
     """Applications the actor may see, filtered: round, status, kind, commune (a Commune or its
-    id), q (words found in the product's or the producer's name, case-insensitive)."""
+    id), q (words found in the product's or the producer's name, case- and accent-insensitive:
+    "mat ong" finds "Mật ong", through the folded name_search columns)."""
     qs = policies.scope_applications(actor, _applications())
     if round is not None:
         qs = qs.filter(round=round)
@@ -94,8 +96,10 @@ def application_list(
         qs = qs.filter(kind=kind)
     if commune is not None and commune != "":
         qs = qs.filter(commune_id=getattr(commune, "pk", commune))
-    for word in (q or "").split()[:8]:
-        qs = qs.filter(Q(product__name__icontains=word) | Q(producer__name__icontains=word))
+    for word in fold(q).split()[:8]:
+        qs = qs.filter(
+            Q(product__name_search__contains=word) | Q(producer__name_search__contains=word)
+        )
     return qs
 
 
