@@ -103,7 +103,8 @@ STATE_RULES = {
 def rule_code_state(scans: list[Scan]) -> list[Finding]:
     """Codes never activated, voided, or under a revoked/suspended/expired certificate."""
     found = []
-    for serial, group in _by_serial(scans).items():
+    out_of_circulation = [s for s in scans if s.outcome in STATE_RULES]
+    for serial, group in _by_serial(out_of_circulation).items():
         for outcome, (kind, text) in STATE_RULES.items():
             hits = [s for s in group if s.outcome == outcome]
             if not hits:
@@ -123,15 +124,21 @@ def rule_code_state(scans: list[Scan]) -> list[Finding]:
 
 
 # --- rules that need history (one query each) ----------------------------------------------------
-def rule_many_scans(scans: list[Scan]) -> list[Finding]:
-    """A code scanned more than OCOP_SCAN_ALERT_MAX_SCANS times in all (counters are flushed)."""
+def rule_many_scans(scans: list[Scan], counts: dict[int, int] | None = None) -> list[Finding]:
+    """A code scanned more than OCOP_SCAN_ALERT_MAX_SCANS times in all (counters are flushed).
+
+    `counts` (serial -> count after the batch) comes from the flush's counter upsert; without it
+    the counters are read (one query)."""
     limit = threshold("OCOP_SCAN_ALERT_MAX_SCANS", 50)
     grouped = _by_serial(scans)
     if not grouped:
         return []
-    over = ScanTally.objects.filter(serial__in=list(grouped), scan_count__gt=limit).values_list(
-        "serial", "scan_count"
-    )
+    if counts is None:
+        over: Any = ScanTally.objects.filter(
+            serial__in=list(grouped), scan_count__gt=limit
+        ).values_list("serial", "scan_count")
+    else:
+        over = [(s, counts[s]) for s in grouped if counts.get(s, 0) > limit]
     return [
         Finding(
             kind=AlertKind.MANY_SCANS,
@@ -227,15 +234,17 @@ def rule_forged_burst(scans: list[Scan]) -> list[Finding]:
 RULES = (rule_code_state, rule_many_scans, rule_distant_places, rule_forged_burst)
 
 
-def findings(scans: list[Scan]) -> list[Finding]:
+def findings(scans: list[Scan], *, counts: dict[int, int] | None = None) -> list[Finding]:
+    """Every rule over the batch: set-based, at most one query per rule (none for the counts
+    when the flush passes them), never one per scan."""
     out: list[Finding] = []
     for rule in RULES:
-        out += rule(scans)
+        out += rule(scans, counts) if rule is rule_many_scans else rule(scans)
     return out
 
 
-def evaluate(scans: list[Scan]) -> list[Any]:
+def evaluate(scans: list[Scan], *, counts: dict[int, int] | None = None) -> list[Any]:
     """Run every rule over a flushed batch and raise (or refresh) the alerts; returns them."""
     from ocop.stamps import services_alerts
 
-    return [services_alerts.alert_raise(finding=f) for f in findings(scans)]
+    return [services_alerts.alert_raise(finding=f) for f in findings(scans, counts=counts)]

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import OuterRef, Subquery
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ocop.certificates import selectors as certificate_selectors
@@ -102,7 +103,9 @@ class Verdict:
     def certificate_status_label(self) -> str:
         if not self.certificate_status:
             return ""
-        return str(CertificateStatus(self.certificate_status).label)
+        return _translated(
+            "status", self.certificate_status, lambda: CertificateStatus(self.certificate_status).label
+        )
 
     @property
     def outcome_label(self) -> str:
@@ -110,7 +113,7 @@ class Verdict:
 
     @property
     def headline(self) -> str:
-        return str(HEADLINES[ScanOutcome(self.outcome)]())
+        return _translated("headline", self.outcome, HEADLINES[ScanOutcome(self.outcome)])
 
     @property
     def error_code(self) -> str:
@@ -166,6 +169,19 @@ class Verdict:
             if self.serial is not None and self.outcome != ScanOutcome.UNKNOWN
             else None,
         }
+
+
+_TRANSLATED: dict[tuple[str, str, str | None], str] = {}
+
+
+def _translated(kind: str, key: str, make: Any) -> str:
+    """A fixed text in the active language, translated once per process and language (gettext
+    costs more than the rest of the answer's assembly)."""
+    cache_key = (kind, key, translation.get_language())
+    text = _TRANSLATED.get(cache_key)
+    if text is None:
+        text = _TRANSLATED[cache_key] = str(make())
+    return text
 
 
 HEADLINES = {
@@ -226,8 +242,12 @@ LOOKUP_COLUMNS = STAMP_COLUMNS + tuple(f"lot__certificate__{c}" for c in CERTIFI
 TALLY_COLUMNS = ("tally_count", "tally_first_at", "tally_first_place")
 
 
-def _lookup_queryset():
+GTIN_COLUMN = "batch__product__gtin"
+
+
+def _lookup_queryset(*, with_gtin: bool):
     tally = ScanTally.objects.filter(serial=OuterRef("serial"))
+    columns = LOOKUP_COLUMNS if with_gtin else tuple(c for c in LOOKUP_COLUMNS if c != GTIN_COLUMN)
     return (
         Stamp.objects.filter(serial=1)
         .annotate(
@@ -235,7 +255,7 @@ def _lookup_queryset():
             tally_first_at=Subquery(tally.values("first_at")[:1]),
             tally_first_place=Subquery(tally.values("first_place")[:1]),
         )
-        .values_list(*LOOKUP_COLUMNS, *TALLY_COLUMNS)
+        .values_list(*columns, *TALLY_COLUMNS)
     )
 
 
@@ -271,7 +291,27 @@ class _Prepared:
         return list(row)
 
 
-_STAMP = _Prepared(_lookup_queryset)
+# A /v/ token needs no GTIN: its lookup skips the product table (one join fewer for the database
+# to plan on every call); a GS1 path compares its GTIN with the product's, so its lookup joins it.
+_STAMP = _Prepared(lambda: _lookup_queryset(with_gtin=False))
+_STAMP_GS1 = _Prepared(lambda: _lookup_queryset(with_gtin=True))
+
+
+class CertificateRow:
+    """The looked-up certificate columns, read with the certificate's own status derivation
+    (`Certificate.status_on` and the event days it reads) but without building a model instance,
+    which costs more than the rest of the verification's Python work."""
+
+    __slots__ = CERTIFICATE_COLUMNS
+
+    suspended_on = Certificate.suspended_on
+    revoked_on = Certificate.revoked_on
+    superseded_on = Certificate.superseded_on
+    status_on = Certificate.status_on
+
+    def __init__(self, values: Any) -> None:
+        for name, value in zip(CERTIFICATE_COLUMNS, values, strict=True):
+            setattr(self, name, value)
 
 
 @dataclass
@@ -286,27 +326,25 @@ class StampFacts:
     lot_number: str
     production_date: dt.date | None
     best_before: dt.date | None
-    certificate: Certificate | None
+    certificate: CertificateRow | None
     scan_count: int = 0
     first_scanned_at: dt.datetime | None = None
     first_scanned_place: str = ""
 
 
-def _certificate(values: list) -> Certificate:
-    """An unsaved Certificate holding the looked-up columns (enough for its derived status)."""
-    return Certificate(**dict(zip(CERTIFICATE_COLUMNS, values, strict=True)))
-
-
-def stamp_lookup(serial: int) -> StampFacts | None:
+def stamp_lookup(serial: int, *, with_gtin: bool = False) -> StampFacts | None:
     """The stamp, what the answer shows and the code's counters, in ONE SELECT (None when unknown).
 
     The certificate is the lot's: a stamp speaks for a certificate only once activated, and the
-    answer for a stamp not (or no longer) in circulation shows no product facts."""
-    row = _STAMP.one(serial)
+    answer for a stamp not (or no longer) in circulation shows no product facts. `gtin` is
+    filled only `with_gtin` (GS1 paths), else empty."""
+    row = (_STAMP_GS1 if with_gtin else _STAMP).one(serial)
     if row is None:
         return None
+    if not with_gtin:
+        row.insert(STAMP_COLUMNS.index(GTIN_COLUMN), "")
     n, m = len(STAMP_COLUMNS), len(CERTIFICATE_COLUMNS)
-    cert = _certificate(row[n : n + m]) if row[n] is not None else None
+    cert = CertificateRow(row[n : n + m]) if row[n] is not None else None
     count, first_at, first_place = row[n + m :]
     return StampFacts(
         *row[:n],
@@ -359,7 +397,7 @@ def _judge(stamp: StampFacts, token: str, on: dt.date) -> Verdict:
 
 
 def _verdict_for_serial(serial: int, token: str, *, gtin: str = "", lot: str = "") -> Verdict:
-    stamp = stamp_lookup(serial)
+    stamp = stamp_lookup(serial, with_gtin=bool(gtin))
     if stamp is None:
         return Verdict(outcome=ScanOutcome.UNKNOWN, token=token, serial=serial)
     verdict = _judge(stamp, token, clock.today())
@@ -436,15 +474,16 @@ def place_from(request: Any) -> str:
     return value if PLACE_PATTERN.match(value) else ""
 
 
-def record(verdict: Verdict, request: Any, channel: str) -> None:
+def record(verdict: Verdict, request: Any, channel: str, address: str | None = None) -> None:
     """Buffer the scan (no I/O on the request path)."""
+    address = client_address(request) if address is None else address
     scanlog.record(
         scanlog.Scan(
             at=clock.now(),
             token=verdict.token[:64],
             outcome=verdict.outcome,
             channel=channel,
-            client_hash=scanlog.client_hash(client_address(request)),
+            client_hash=scanlog.client_hash(address),
             serial=verdict.serial if verdict.outcome not in _NO_SERIAL else None,
             certificate_status=verdict.certificate_status,
             province_id=verdict.province_id,
@@ -491,9 +530,9 @@ def _window_key(scope: str, address: str, window: int) -> tuple[str, int]:
     return f"{RATE_PREFIX}:{scope}:{address}:{slot}", (slot + 1) * window
 
 
-def retry_after(request: Any) -> int | None:
+def retry_after(request: Any, address: str | None = None) -> int | None:
     """Seconds to wait when the client is over a limit (fixed windows), else None."""
-    address = client_address(request)
+    address = client_address(request) if address is None else address
     total, failures, window = rate_limits()
     all_key, ends = _window_key("all", address, window)
     fail_key, _ = _window_key("fail", address, window)
@@ -504,6 +543,12 @@ def retry_after(request: Any) -> int | None:
 
 
 def _count(key: str, window: int) -> None:
+    """Add one to a window's counter: one cache call once the window's key exists."""
+    try:
+        cache.incr(key)
+        return
+    except ValueError:  # first hit of the window (or the key just expired)
+        pass
     if not cache.add(key, 1, window + 1):
         try:
             cache.incr(key)
@@ -511,8 +556,8 @@ def _count(key: str, window: int) -> None:
             cache.set(key, 1, window + 1)
 
 
-def count(request: Any, verdict: Verdict) -> None:
-    address = client_address(request)
+def count(request: Any, verdict: Verdict, address: str | None = None) -> None:
+    address = client_address(request) if address is None else address
     _, _, window = rate_limits()
     _count(_window_key("all", address, window)[0], window)
     if verdict.http_status >= 400:
@@ -523,12 +568,13 @@ def answer(
     request: Any, *, token: str = "", gs1: tuple[str, str] | None = None, channel: str
 ) -> Verdict | int:
     """Verify, count and record; returns the verdict, or the Retry-After seconds when limited."""
-    wait = retry_after(request)
+    address = client_address(request)
+    wait = retry_after(request, address)
     if wait is not None:
         return wait
     verdict = verify_gs1(*gs1) if gs1 is not None else verify_token(token)
-    count(request, verdict)
-    record(verdict, request, channel)
+    count(request, verdict, address)
+    record(verdict, request, channel, address)
     return verdict
 
 

@@ -23,8 +23,11 @@ def _frozen():
 
 
 def inserts_into(queries, model) -> int:
+    """Statements that add rows to the model's table: INSERT, or COPY (scan log on PostgreSQL)."""
     table = model._meta.db_table
-    return sum(1 for q in queries if q["sql"].upper().startswith("INSERT") and table in q["sql"])
+    return sum(
+        1 for q in queries if q["sql"].upper().startswith(("INSERT", "COPY")) and table in q["sql"]
+    )
 
 
 def test_recording_a_scan_touches_no_database(django_assert_num_queries):
