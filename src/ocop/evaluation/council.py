@@ -22,11 +22,13 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ocop.accounts import services as account_services
 from ocop.accounts.constants import Role
+from ocop.accounts.models import Membership
 from ocop.core import audit, clock
 from ocop.core.access import require
 from ocop.core.actor import Actor
@@ -216,6 +218,24 @@ def council_create(
     return council
 
 
+def _covering_council_role(
+    user: Any, province_id: int, valid_from: dt.date, valid_to: dt.date
+) -> Membership | None:
+    """The user's council_member role over the whole province covering [valid_from, valid_to]."""
+    return (
+        Membership.objects.filter(
+            user=user,
+            role=Role.COUNCIL_MEMBER,
+            province_id=province_id,
+            commune__isnull=True,
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=valid_from))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_to))
+        .order_by("id")
+        .first()
+    )
+
+
 @transaction.atomic
 def council_member_add(
     *,
@@ -229,7 +249,9 @@ def council_member_add(
     is_external: bool = False,
 ) -> CouncilMember:
     """Seat `user` on the council; also grants a council_member Membership for the same period
-    over the round's province (granted by the system: seating is the province officer's act)."""
+    over the round's province (granted by the system: seating is the province officer's act).
+    A council_member role the user already holds in that province over the whole seat period
+    (e.g. open-ended) is reused and linked instead of granting an overlapping one."""
     require(actor, can_manage_council, council)
     errors: dict[str, list[str]] = {}
     if role not in CouncilRole.values:
@@ -240,15 +262,17 @@ def council_member_add(
         errors.setdefault("user", []).append(_("Người này đã là thành viên hội đồng."))
     if errors:
         raise CouncilInvalid.from_dict(errors)
-    membership = account_services.membership_grant(
-        actor=Actor.system("council_member_add"),
-        user=user,
-        role=Role.COUNCIL_MEMBER,
-        province=council.round.province,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        note=str(council.name)[:200],
-    )
+    membership = _covering_council_role(user, council.round.province_id, valid_from, valid_to)
+    if membership is None:
+        membership = account_services.membership_grant(
+            actor=Actor.system("council_member_add"),
+            user=user,
+            role=Role.COUNCIL_MEMBER,
+            province=council.round.province,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            note=str(council.name)[:200],
+        )
     member = CouncilMember.objects.create(
         council=council,
         user=user,

@@ -35,7 +35,8 @@ from ocop.products.tests.factories import ProductFactory
 
 # Who sees a round of the province (every area but "other" is province A).
 ROUND = {
-    "own": {ADMIN, PROVINCE_OFFICER, COMMUNE_OFFICER, INSPECTOR, PRODUCER},
+    # The council member holds a seat on the council of the "own" round (policies.scope_rounds).
+    "own": {ADMIN, PROVINCE_OFFICER, COMMUNE_OFFICER, INSPECTOR, PRODUCER, COUNCIL_MEMBER},
     "sibling": {ADMIN, PROVINCE_OFFICER, COMMUNE_OFFICER, INSPECTOR, PRODUCER},
     "neighbour": {ADMIN, PROVINCE_OFFICER, COMMUNE_OFFICER, INSPECTOR, PRODUCER},
     "other": {ADMIN},

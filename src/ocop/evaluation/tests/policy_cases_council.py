@@ -228,7 +228,8 @@ def _fresh_round(c):
 
 
 OFFICERS = {ADMIN, PROVINCE_OFFICER}
-ROUND_VIEWERS = {ADMIN, PROVINCE_OFFICER, INSPECTOR, COMMUNE_OFFICER, PRODUCER}
+# The matrix's council member chairs the "own" round's council: the round is theirs to read.
+ROUND_VIEWERS = {ADMIN, PROVINCE_OFFICER, INSPECTOR, COMMUNE_OFFICER, PRODUCER, COUNCIL_MEMBER}
 
 CASES = [
     html(

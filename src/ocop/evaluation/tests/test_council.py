@@ -506,3 +506,63 @@ def test_a_blind_write_never_overwrites_a_saved_sheet(world):
             expected_version=None,
         )
     assert app.sheets.get(member=seat).total == Decimal(60)
+
+
+def test_reseating_a_member_who_holds_a_covering_council_role_reuses_it(world):
+    """An open (or longer) council role of the user in the round's province covers the seat:
+    it is linked, not granted again (a second overlapping role would be refused)."""
+    province = world["round"].province
+    holder = user_with_role(Role.COUNCIL_MEMBER, province=province)
+    (open_role,) = Membership.objects.filter(user=holder, role=Role.COUNCIL_MEMBER)
+    assert open_role.valid_to is None
+    seat = svc.council_member_add(
+        actor=world["officer"],
+        council=world["council"],
+        user=holder,
+        role=CouncilRole.MEMBER,
+        valid_from=dt.date(2021, 1, 1),
+        valid_to=dt.date(2021, 12, 31),
+    )
+    assert seat.membership_id == open_role.pk
+    assert Membership.objects.filter(user=holder, role=Role.COUNCIL_MEMBER).count() == 1
+    # The seat of an earlier council already granted a role for that year: a second council in
+    # the same year reuses it; a seat reaching past it gets a new role only if none overlaps.
+    seated = world["seats"]["m1"]
+    other = svc.council_create(
+        actor=world["officer"], round=f.RoundFactory(province=province), name="Hội đồng 2"
+    )
+    again = svc.council_member_add(
+        actor=world["officer"],
+        council=other,
+        user=seated.user,
+        role=CouncilRole.MEMBER,
+        valid_from=dt.date(2021, 3, 1),
+        valid_to=dt.date(2021, 6, 30),
+    )
+    assert again.membership_id == seated.membership_id
+    later = svc.council_member_add(
+        actor=world["officer"],
+        council=svc.council_create(
+            actor=world["officer"], round=f.RoundFactory(province=province), name="Hội đồng 3"
+        ),
+        user=seated.user,
+        role=CouncilRole.MEMBER,
+        valid_from=dt.date(2022, 1, 1),
+        valid_to=dt.date(2022, 12, 31),
+    )
+    assert later.membership_id not in (None, seated.membership_id)
+    assert later.membership.valid_from == dt.date(2022, 1, 1)
+
+
+def test_a_council_role_in_another_province_is_not_reused(world, other_province):
+    holder = user_with_role(Role.COUNCIL_MEMBER, province=other_province)
+    seat = svc.council_member_add(
+        actor=world["officer"],
+        council=world["council"],
+        user=holder,
+        role=CouncilRole.MEMBER,
+        valid_from=dt.date(2021, 1, 1),
+        valid_to=dt.date(2021, 12, 31),
+    )
+    assert seat.membership.province_id == world["round"].province_id
+    assert Membership.objects.filter(user=holder, role=Role.COUNCIL_MEMBER).count() == 2

@@ -36,8 +36,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from ocop.accounts import services as account_services
-from ocop.accounts.constants import Role
-from ocop.accounts.models import Membership, User
+from ocop.accounts.models import User
 from ocop.core import clock
 from ocop.core.actor import Actor
 from ocop.core.actors import actor_for_user
@@ -260,7 +259,6 @@ def _council(rnd: Round, spec: dict[str, Any], report: Any) -> list[Any]:
         seats = []
         for row in cspec["members"]:
             user = User.objects.get(username=row["username"])
-            _end_open_council_role(user)
             seats.append(
                 council_services.council_member_add(
                     actor=officer,
@@ -275,19 +273,6 @@ def _council(rnd: Round, spec: dict[str, Any], report: Any) -> list[Any]:
             )
             report.count("council_members")
     return seats
-
-
-def _end_open_council_role(user: User) -> None:
-    """A council seat grants a time-bound council role; an open-ended one (data.yaml gives the
-    demo council member one) would overlap every seat, so it ends the day before the first seat."""
-    for membership in Membership.objects.filter(
-        user=user, role=Role.COUNCIL_MEMBER, valid_to__isnull=True
-    ):
-        account_services.membership_end(
-            actor=ACTOR,
-            membership=membership,
-            reason="Vai trò thành viên hội đồng được cấp theo từng hội đồng, có thời hạn.",
-        )
 
 
 def _declare_and_assign(
