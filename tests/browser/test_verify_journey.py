@@ -18,7 +18,7 @@ def test_a_scanned_code_shows_the_revocation_at_once(page, user_for, transaction
 
     page.goto(f"/v/{token(stamp)}")
     verdict = page.get_by_role("status")
-    assert "Tem OCOP thật" in verdict.inner_text()
+    assert "Tem OCOP thật" in verdict.text_content()
     assert page.get_by_test_id("certificate-status").inner_text() == "Còn hiệu lực"
     assert cert.product_name in page.locator("main").inner_text()
 
@@ -31,7 +31,7 @@ def test_a_scanned_code_shows_the_revocation_at_once(page, user_for, transaction
     page.reload()
 
     assert page.get_by_test_id("certificate-status").inner_text() == "Đã thu hồi"
-    assert "không còn hiệu lực" in page.get_by_role("status").inner_text()
+    assert "không còn hiệu lực" in page.get_by_role("status").text_content()
     assert "Sản phẩm không còn đáp ứng tiêu chuẩn" in page.locator("main").inner_text()
     page.get_by_role("link", name="Báo cáo vấn đề với sản phẩm hoặc tem này").click()
     assert page.locator("main h1").inner_text() == "Báo cáo vấn đề với sản phẩm hoặc tem"
