@@ -1,6 +1,6 @@
 """Public verification under load: the verification endpoint against a bare Django view.
 
-    .venv/bin/python bench/verify.py            # PostgreSQL database h_h7_bench on 127.0.0.1:5432
+    .venv/bin/python bench/verify.py            # PostgreSQL database ocop_bench_verify on 127.0.0.1:5432
 
 Quality targets §2.1. One granian server (WSGI, production settings, PostgreSQL, scan logging and
 rate limiting on) serves both the candidate, `GET /api/v1/public/verify/{code}` cycling through
@@ -130,6 +130,59 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> 
     raise SystemExit("granian did not start")
 
 
+# --- CPU accounting (where the time goes: server, database, load generator) ----------------------------
+def _process_tree(pid: int) -> list[int]:
+    children = subprocess.run(  # noqa: S603
+        ["ps", "-o", "pid=", "--ppid", str(pid)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return [pid, *(p for child in children for p in _process_tree(int(child)))]
+
+
+def _database_backends(db: str) -> list[int]:
+    found = subprocess.run(  # noqa: S603
+        ["pgrep", "-f", f"postgres: .* {db} "],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    return [int(p) for p in found]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU time per request of the server's processes, the database's backends and this client."""
+
+    def __init__(self, server_pid: int, db: str) -> None:
+        self.server_pid, self.db = server_pid, db
+
+    def start(self) -> None:
+        self._server = _process_tree(self.server_pid)
+        self._db = _database_backends(self.db)
+        self._t0 = (_cpu_seconds(self._server), _cpu_seconds(self._db), time.process_time())
+
+    def per_request_us(self, requests: float) -> dict[str, float]:
+        backends = sorted(set(self._db) | set(_database_backends(self.db)))
+        now = (_cpu_seconds(self._server), _cpu_seconds(backends), time.process_time())
+        names = ("server", "database", "client")
+        return {
+            n: round(1e6 * (b - a) / max(requests, 1), 1)
+            for n, a, b in zip(names, self._t0, now, strict=True)
+        }
+
+
 # --- the load generator ---------------------------------------------------------------------------------
 async def _read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
@@ -153,6 +206,7 @@ class Load:
         self.paths = paths
         self.cursor = random.randrange(len(paths))
         self.statuses: dict[int, int] = {}
+        self.cpu: list[dict[str, float]] = []
 
     def next_path(self) -> str:
         self.cursor = (self.cursor + 1) % len(self.paths)
@@ -168,8 +222,12 @@ class Load:
         status = await _read_response(reader)
         self.statuses[status] = self.statuses.get(status, 0) + 1
 
-    async def closed_loop(self, seconds: float, connections: int) -> float:
+    async def closed_loop(
+        self, seconds: float, connections: int, cpu: CpuMeter | None = None
+    ) -> float:
         """Requests per second with `connections` busy connections."""
+        if cpu is not None:
+            cpu.start()
         done = 0
         deadline = time.perf_counter() + seconds
 
@@ -185,6 +243,8 @@ class Load:
 
         start = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(connections)))
+        if cpu is not None:
+            self.cpu.append(cpu.per_request_us(done))
         return done / (time.perf_counter() - start)
 
     async def open_loop(self, rate: float, seconds: float, pool: int) -> list[float]:
@@ -222,15 +282,19 @@ def percentile(values: list[float], q: float) -> float:
 
 
 # --- the protocol -----------------------------------------------------------------------------------
-async def measure(port: int, tokens: list[str], opts) -> dict:
+def _median_cpu(samples: list[dict[str, float]]) -> dict[str, float]:
+    return {k: round(statistics.median(s[k] for s in samples), 1) for k in samples[0]}
+
+
+async def measure(port: int, tokens: list[str], opts, cpu: CpuMeter | None = None) -> dict:
     baseline = Load(port, [BASELINE_PATH])
     candidate = Load(port, [CANDIDATE_PATH.format(t) for t in tokens])
     await baseline.closed_loop(opts.warmup, opts.connections)
     await candidate.closed_loop(opts.warmup, opts.connections)
     base_runs, cand_runs = [], []
     for _ in range(opts.rounds):
-        base_runs.append(await baseline.closed_loop(opts.round, opts.connections))
-        cand_runs.append(await candidate.closed_loop(opts.round, opts.connections))
+        base_runs.append(await baseline.closed_loop(opts.round, opts.connections, cpu))
+        cand_runs.append(await candidate.closed_loop(opts.round, opts.connections, cpu))
     ratios = [c / b for b, c in zip(base_runs, cand_runs, strict=True)]
     ratio = statistics.median(cand_runs) / statistics.median(base_runs)
     spread = (max(ratios) - min(ratios)) / statistics.median(ratios)
@@ -248,6 +312,10 @@ async def measure(port: int, tokens: list[str], opts) -> dict:
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
         "p99_ms": percentile(latencies, 99),
+        "cpu_us_per_request": {
+            "baseline": _median_cpu(baseline.cpu) if baseline.cpu else {},
+            "candidate": _median_cpu(candidate.cpu) if candidate.cpu else {},
+        },
         "statuses": {
             "baseline": baseline.statuses,
             "candidate": candidate.statuses,
@@ -283,6 +351,11 @@ def machine() -> dict:
     }
 
 
+def _cpu_text(r: dict, side: str) -> str:
+    cpu = r.get("cpu_us_per_request", {}).get(side) or {}
+    return ", ".join(f"{k} {v:.0f}" for k, v in cpu.items()) or "n/a"
+
+
 def write_results(result: dict, lines: list[str]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "verify.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
@@ -305,6 +378,10 @@ def write_results(result: dict, lines: list[str]) -> None:
         f"{', noisy' if r['noisy'] else ''}) |",
         f"| fixed rate for latency | {r['latency_rate_rps']:.0f} req/s, {r['latency_requests']} requests |",
         f"| p50 / p95 / p99 | {r['p50_ms']:.1f} / {r['p95_ms']:.1f} / {r['p99_ms']:.1f} ms |",
+        f"| CPU µs per request, bare view (median of rounds) | {_cpu_text(r, 'baseline')} |",
+        f"| CPU µs per request, verification | {_cpu_text(r, 'candidate')} |",
+        f"| load average before / after | {result['load_average']['before']} / "
+        f"{result['load_average']['after']} |",
         f"| answers | {r['statuses']} |",
         "",
         "```",
@@ -318,7 +395,7 @@ def write_results(result: dict, lines: list[str]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", nargs="?", default="bench", choices=["bench", "seed"])
-    parser.add_argument("--db", default=os.environ.get("BENCH_DB_NAME", "h_h7_bench"))
+    parser.add_argument("--db", default=os.environ.get("BENCH_DB_NAME", "ocop_bench_verify"))
     parser.add_argument("--stamps", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
@@ -345,10 +422,11 @@ def main() -> int:
     tokens_file.unlink()
     random.shuffle(tokens)
 
+    load_before = os.getloadavg()
     port = free_port()
     server = start_server(env, port, opts.workers, opts.threads)
     try:
-        measurements = asyncio.run(measure(port, tokens, opts))
+        measurements = asyncio.run(measure(port, tokens, opts, CpuMeter(server.pid, opts.db)))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -377,6 +455,10 @@ def main() -> int:
             "latency_seconds": opts.latency_seconds,
         },
         "measurements": measurements,
+        "load_average": {
+            "before": " ".join(f"{x:.2f}" for x in load_before),
+            "after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        },
         "targets": {"throughput_ratio": TARGET_RATIO, "p99_ms": TARGET_P99_MS},
         "verdicts": {"throughput_ratio": ratio_ok, "p99": p99_ok},
         "summary": lines,

@@ -76,9 +76,10 @@ def _hash_key() -> bytes:
     configured, secret = _setting("OCOP_SCAN_HASH_KEY", ""), settings.SECRET_KEY
     key = _hash_keys.get((configured, secret))
     if key is None:
-        derived = configured or hmac.new(
-            secret.encode(), b"ocop.stamps.scan-client", hashlib.sha256
-        ).hexdigest()
+        derived = (
+            configured
+            or hmac.new(secret.encode(), b"ocop.stamps.scan-client", hashlib.sha256).hexdigest()
+        )
         key = _hash_keys[(configured, secret)] = derived.encode()
     return key
 
@@ -162,7 +163,10 @@ def _insert_rows(model: Any, columns: tuple[str, ...], rows: list[tuple]) -> Non
                     copy.write_row(row)
             if connection.queries_logged:  # Django's query log sees execute() only
                 connection.queries_log.append(
-                    {"sql": f"{sql} -- {len(rows)} rows", "time": f"{time.monotonic() - started:.3f}"}
+                    {
+                        "sql": f"{sql} -- {len(rows)} rows",
+                        "time": f"{time.monotonic() - started:.3f}",
+                    }
                 )
             return
         adapt = connection.ops.adapt_datetimefield_value
@@ -218,11 +222,11 @@ def _upsert_tallies(scans: list[Scan]) -> dict[int, int]:
             # Five array parameters instead of five per row: the statement stays small to send
             # and to parse, whatever the batch size.
             columns = list(zip(*[(k, *v) for k, v in items], strict=True))
-            cursor.execute(
-                head + "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], "
-                "%s::text[], %s::timestamptz[]) " + update,
-                [list(c) for c in columns],
+            unnest = (
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], "
+                "%s::text[], %s::timestamptz[]) "
             )
+            cursor.execute(head + unnest + update, [list(c) for c in columns])  # noqa: S608
             counts.update(cursor.fetchall())
             return counts
         adapt = connection.ops.adapt_datetimefield_value

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from ocop.certificates.models import Certificate
 from ocop.core import clock
 from ocop.stamps import codes, scanlog
 from ocop.stamps.constants import StampState
-from ocop.stamps.models_register import Stamp
+from ocop.stamps.models_register import Stamp, StampBatch
 from ocop.stamps.models_scan import ScanOutcome, ScanTally
 
 PLACE_PATTERN = re.compile(r"^\d{2}$")
@@ -104,7 +104,9 @@ class Verdict:
         if not self.certificate_status:
             return ""
         return _translated(
-            "status", self.certificate_status, lambda: CertificateStatus(self.certificate_status).label
+            "status",
+            self.certificate_status,
+            lambda: CertificateStatus(self.certificate_status).label,
         )
 
     @property
@@ -212,8 +214,8 @@ STAMP_COLUMNS = (
     "serial",
     "state",
     "lot_id",
-    "batch__province_id",
-    "batch__product__gtin",
+    "batch_province_id",
+    "batch_gtin",
     "lot__lot_number",
     "lot__production_date",
     "lot__best_before",
@@ -242,15 +244,23 @@ LOOKUP_COLUMNS = STAMP_COLUMNS + tuple(f"lot__certificate__{c}" for c in CERTIFI
 TALLY_COLUMNS = ("tally_count", "tally_first_at", "tally_first_place")
 
 
-GTIN_COLUMN = "batch__product__gtin"
+GTIN_COLUMN = "batch_gtin"
 
 
 def _lookup_queryset(*, with_gtin: bool):
+    """The lookup: stamp → lot → certificate joined; the batch's province (and, for GS1 paths, its
+    product's GTIN) and the counters as scalar subqueries on primary keys. PostgreSQL plans every
+    statement afresh (client-side binding, no prepared statements: PgBouncer-safe), and a join
+    costs more to plan than a subquery on a key: planning is most of this SELECT's cost."""
     tally = ScanTally.objects.filter(serial=OuterRef("serial"))
+    batch = StampBatch.objects.filter(pk=OuterRef("batch_id"))
     columns = LOOKUP_COLUMNS if with_gtin else tuple(c for c in LOOKUP_COLUMNS if c != GTIN_COLUMN)
+    extra = {"batch_gtin": Subquery(batch.values("product__gtin")[:1])} if with_gtin else {}
     return (
         Stamp.objects.filter(serial=1)
         .annotate(
+            batch_province_id=Subquery(batch.values("province_id")[:1]),
+            **extra,
             tally_count=Subquery(tally.values("scan_count")[:1]),
             tally_first_at=Subquery(tally.values("first_at")[:1]),
             tally_first_place=Subquery(tally.values("first_place")[:1]),
@@ -281,14 +291,40 @@ class _Prepared:
         if compiled is None:
             compiled = self._compiled[alias] = self._compile(alias)
         sql, compiler, converters = compiled
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, [value])
-            row = cursor.fetchone()
+        row = _fetch_one(connections[alias], sql, value)
         if row is None:
             return None
         if converters:
             return next(iter(compiler.apply_converters([row], converters)))
         return list(row)
+
+
+def _fetch_one(conn: Any, sql: str, value: Any) -> Any:
+    """Run the lookup; with CONN_HEALTH_CHECKS, the lookup is the reused connection's check.
+
+    Django checks a reused connection with a `SELECT 1` before the request's first query: a round
+    trip as costly as the lookup itself. Here the (read-only) lookup takes its place: if the reused
+    connection turns out dead, it is closed and the lookup runs once more on a new one, which is
+    what the check would have done. Inside a transaction nothing is retried."""
+    stands_in = (
+        conn.connection is not None
+        and conn.health_check_enabled
+        and not conn.health_check_done
+        and not conn.in_atomic_block
+    )
+    if stands_in:
+        conn.health_check_done = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql, [value])
+            return cursor.fetchone()
+    except (OperationalError, InterfaceError):
+        if not stands_in:
+            raise
+    conn.close()
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [value])
+        return cursor.fetchone()
 
 
 # A /v/ token needs no GTIN: its lookup skips the product table (one join fewer for the database

@@ -1,14 +1,18 @@
-"""The verification's lookup reads the certificate's columns into a light row: its derived status
-must be the certificate's own on every day around every boundary."""
+"""The verification's lookup: the certificate's columns read into a light row derive the
+certificate's own status on every day around every boundary; the lookup stands in for the
+connection's health check (a dead reused connection is replaced, nothing retried in a transaction)."""
 
 import datetime as dt
 
+import pytest
+from django.db import OperationalError, connection
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ocop.certificates.models import Certificate
 from ocop.core import clock
 from ocop.stamps import verify
+from ocop.stamps.tests.verify_support import TODAY, fresh_buffer, genuine_stamp, token
 
 START = dt.date(2025, 3, 1)
 
@@ -49,3 +53,51 @@ def test_the_light_row_derives_the_same_status_as_the_certificate(
     on = START + dt.timedelta(days=day)
 
     assert row.status_on(on) == Certificate(**columns).status_on(on)
+
+
+# --- the lookup stands in for the connection's health check ---------------------------------------
+def _terminate(pid: int) -> None:
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dead_reused_connection_is_replaced_and_the_lookup_answers():
+    if connection.vendor != "postgresql" or not connection.settings_dict["CONN_HEALTH_CHECKS"]:
+        pytest.skip("terminates a PostgreSQL backend (CONN_HEALTH_CHECKS on)")
+    with clock.freeze(TODAY), fresh_buffer():
+        code = token(genuine_stamp())
+        connection.ensure_connection()
+        dead = connection.connection.info.backend_pid
+        _terminate(dead)
+        connection.health_check_done = False  # as at the start of a request
+
+        verdict = verify.verify_token(code)
+
+    assert verdict.outcome == "genuine"
+    assert connection.connection.info.backend_pid != dead
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_a_database_error_is_not_retried(monkeypatch):
+    calls = []
+
+    class Broken:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql, params):
+            calls.append(sql)
+            raise OperationalError("connection lost")
+
+    monkeypatch.setattr(connection, "cursor", lambda: Broken())
+    with pytest.raises(OperationalError):
+        verify.stamp_lookup(12345)
+    assert len(calls) == 1
