@@ -11,6 +11,7 @@ Run twice: the two-tier process (QĐ 1489/2025) with the demonstration sheet in 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -205,11 +206,17 @@ def test_a_round_from_registration_to_published_decision(scenario, commune):
             app = ok(
                 commune_officer.post(
                     f"{app_url}/pre-assess",
-                    {"answers": answers, "conclusion": "Đủ điều kiện chuyển tỉnh đánh giá."},
-                    content_type="application/json",
+                    {
+                        "answers": json.dumps(answers),
+                        "conclusion": "Đủ điều kiện chuyển tỉnh đánh giá.",
+                        "report": testing.pdf_file("bao-cao-so-danh-gia.pdf"),
+                    },
                 )
             )
             assert app["status"] == "pre_assessed"
+            report = commune_officer.get(f"{app_url}/pre-assessment/report")
+            assert report.status_code == 200
+            assert b"".join(report.streaming_content) == testing.PDF_BYTES
         else:
             app = ok(
                 officer.post(

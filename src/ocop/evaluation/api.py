@@ -42,6 +42,7 @@ from ocop.evaluation.schemas import (
     ApplicationCreateIn,
     ApplicationOut,
     ApplicationPageOut,
+    ApplicationUpdateIn,
     AssignmentBulkIn,
     AssignmentBulkOut,
     ChecklistOut,
@@ -62,7 +63,6 @@ from ocop.evaluation.schemas import (
     MemberSheetOut,
     NationalIn,
     NoteIn,
-    PreAssessIn,
     ProblemOut,
     ReasonIn,
     RoundCreateIn,
@@ -413,6 +413,28 @@ def application_create(request: HttpRequest, payload: ApplicationCreateIn):
     return Status(201, _application(request, app.public_id))
 
 
+@router.patch(
+    "/applications/{uuid:public_id}",
+    response={200: ApplicationOut, **ERRORS},
+    operation_id="application_update",
+    summary="Sửa phiếu đăng ký và tự đánh giá (hồ sơ nháp hoặc bị trả lại)",
+    description=(
+        "registration: contact_name, contact_phone, annual_output, market, expected_stars. "
+        'self_assessment: {"parts": {"A": điểm, "B": điểm, "C": điểm}, "stars": n}, điểm mỗi '
+        "phần không quá điểm tối đa của phần theo bộ tiêu chí của hồ sơ. Mục bỏ trống: giữ nguyên."
+    ),
+)
+def application_update(request: HttpRequest, public_id: uuid.UUID, payload: ApplicationUpdateIn):
+    app = _application(request, public_id)
+    services.application_update(
+        actor=request.actor,
+        application=app,
+        registration=payload.registration,
+        self_assessment=payload.self_assessment,
+    )
+    return _application(request, public_id)
+
+
 @router.get(
     "/applications/{uuid:public_id}",
     response={200: ApplicationOut, **ERRORS},
@@ -452,16 +474,63 @@ def application_return(request: HttpRequest, public_id: uuid.UUID, payload: Reas
     "/applications/{uuid:public_id}/pre-assess",
     response={200: ApplicationOut, **ERRORS},
     operation_id="application_pre_assess",
-    summary="Sơ đánh giá cấp xã theo các nội dung của quy trình hai cấp",
+    summary="Sơ đánh giá cấp xã theo các nội dung của quy trình hai cấp, kèm báo cáo có chữ ký",
+    description=(
+        'multipart/form-data: `answers` (JSON: {"mã nội dung": {"met": true, "note": ""}}), '
+        "`conclusion`, `report` (báo cáo sơ đánh giá có chữ ký của UBND xã: PDF, JPEG hoặc PNG)."
+    ),
 )
-def application_pre_assess(request: HttpRequest, public_id: uuid.UUID, payload: PreAssessIn):
+def application_pre_assess(
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    answers: Form[str],
+    conclusion: Form[str] = "",
+    report: File[UploadedFile | None] = None,
+):
     app = _application(request, public_id)
+    try:
+        parsed = json.loads(answers)
+        if not isinstance(parsed, dict):
+            raise ValueError
+    except ValueError as exc:
+        raise _invalid(
+            "answers",
+            _('Kết quả sơ đánh giá phải là JSON: {"mã nội dung": {"met": true, "note": ""}}.'),
+        ) from exc
     return services.application_pre_assess(
         actor=request.actor,
         application=app,
-        answers={code: a.dict() for code, a in payload.answers.items()},
-        conclusion=payload.conclusion,
+        answers={str(code): answer for code, answer in parsed.items()},
+        conclusion=conclusion[:4000],
+        report=report,
     )
+
+
+@router.get(
+    "/applications/{uuid:public_id}/pre-assessment/report",
+    response={200: None, **ERRORS},
+    operation_id="pre_assessment_report_get",
+    summary="Tải về báo cáo sơ đánh giá có chữ ký của UBND xã",
+)
+def pre_assessment_report_get(request: HttpRequest, public_id: uuid.UUID):
+    try:
+        app = _application(request, public_id)
+    except NotFound:
+        app = _member_view(request, public_id)
+    record = selectors.pre_assessment_report(actor=request.actor, application=app)
+    return _report_response(record)
+
+
+def _report_response(record) -> FileResponse:
+    try:
+        handle = record.report_file.open("rb")
+    except OSError:
+        raise NotFound() from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=record.report_file.name.rsplit("/", 1)[-1]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.post(

@@ -43,3 +43,8 @@ class NoRuleSetForProduct(Conflict):
         "Chưa có bộ tiêu chí chấm điểm cho bộ sản phẩm «%(product_set)s» vào ngày %(on)s; "
         "chưa thể nộp hồ sơ."
     )
+
+
+class ApplicationNotEditable(Conflict):
+    code = "evaluation.application_not_editable"
+    message = _("Chỉ sửa phiếu đăng ký và tự đánh giá khi hồ sơ còn là bản nháp hoặc bị trả lại.")

@@ -255,6 +255,78 @@ class ApplicationCreateForm(forms.Form):
         return {k: data[k] for k in REGISTRATION_FIELDS if data.get(k) not in (None, "")}
 
 
+class ApplicationEditForm(forms.Form):
+    """The registration form and the self-assessment (expected points per part of the rule set,
+    expected stars) of a draft or returned application."""
+
+    contact_name = forms.CharField(label=_("Người liên hệ"), max_length=150, required=False)
+    contact_phone = forms.CharField(label=_("Điện thoại liên hệ"), max_length=20, required=False)
+    annual_output = forms.CharField(
+        label=_("Sản lượng, quy mô sản xuất/năm"), max_length=200, required=False
+    )
+    market = forms.CharField(label=_("Thị trường tiêu thụ chính"), max_length=300, required=False)
+    expected_stars = forms.TypedChoiceField(
+        label=_("Hạng sao tự đánh giá"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(n, f"{n} ★") for n in range(3, 6)]],
+    )
+    self_stars = forms.TypedChoiceField(
+        label=_("Hạng sao dự kiến theo điểm tự chấm"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(n, f"{n} ★") for n in range(1, 6)]],
+    )
+
+    def __init__(self, *args: Any, part_maxima: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.part_codes = list(part_maxima)
+        for code, maximum in part_maxima.items():
+            self.fields[f"part_{code}"] = forms.DecimalField(
+                label=_("Điểm tự chấm phần %(part)s (tối đa %(max)s)")
+                % {"part": code, "max": maximum.normalize()},
+                required=False,
+                min_value=0,
+                max_value=maximum,
+                decimal_places=2,
+            )
+
+    def part_fields(self) -> list[Any]:
+        return [self[f"part_{code}"] for code in self.part_codes]
+
+    def registration(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {k: data[k] for k in REGISTRATION_FIELDS if data.get(k) not in (None, "")}
+
+    def self_assessment(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        parts = {
+            code: str(data[f"part_{code}"])
+            for code in self.part_codes
+            if data.get(f"part_{code}") is not None
+        }
+        found: dict[str, Any] = {"parts": parts}
+        if data.get("self_stars"):
+            found["stars"] = data["self_stars"]
+        return found
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Service errors are named registration.<field> / self_assessment.parts.<code> / .stars.
+        if field and field not in self.fields:
+            last = field.rsplit(".", 1)[-1]
+            if field.startswith("registration.") and last in self.fields:
+                field = last
+            elif field.startswith("self_assessment.parts.") and f"part_{last}" in self.fields:
+                field = f"part_{last}"
+            elif field == "self_assessment.stars":
+                field = "self_stars"
+            else:
+                field = None
+        super().add_error(field, error)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -302,7 +374,9 @@ class PreAssessmentForm(forms.Form):
                 label=_("Nhận xét"), max_length=2000, required=False
             )
         self.fields = {**fields, **self.fields}
-        if not with_report:
+        if with_report:
+            self.fields["report"].required = True
+        else:
             del self.fields["report"]
 
     def rows(self) -> list[tuple[Any, Any]]:

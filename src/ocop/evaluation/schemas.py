@@ -183,6 +183,11 @@ class ApplicationCreateIn(Schema):
     registration: dict[str, Any] = Field(default_factory=dict)
 
 
+class ApplicationUpdateIn(Schema):
+    registration: dict[str, Any] | None = None
+    self_assessment: dict[str, Any] | None = None
+
+
 class NoteIn(Schema):
     note: str = Field("", max_length=2000)
 

@@ -22,6 +22,7 @@ from ocop.evaluation.models import (
     Assignment,
     ConflictDeclaration,
     CouncilMember,
+    PreAssessment,
     ProcessVariant,
     Round,
     ScoreAnswer,
@@ -112,6 +113,21 @@ def application_get(*, actor: Actor, public_id: uuid.UUID | str) -> Application:
     if found is None:
         raise NotFound()
     return found
+
+
+def pre_assessment_report(*, actor: Actor, application: Any) -> PreAssessment:
+    """The commune's pre-assessment with its signed report, for download: scoped like dossier
+    documents (the application's viewers; a seated, non-recused council member). NotFound when
+    the actor may not see it or no report was stored."""
+    scoped = policies.scope_applications(
+        actor, Application.objects.filter(pk=application.pk)
+    ).exists()
+    if not (scoped or policies.council_member_sees(actor, application)):
+        raise NotFound()
+    record = PreAssessment.objects.filter(application_id=application.pk).first()
+    if record is None or not record.report_file:
+        raise NotFound()
+    return record
 
 
 def application_history(*, actor: Actor, application: Any) -> QuerySet[StatusChange]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from ocop.core import audit, clock
 from ocop.core.access import require
 from ocop.core.actor import Actor
+from ocop.core.files import check_upload, upload_path
 from ocop.core.notify import notify
 from ocop.criteria import selectors as criteria_selectors
 from ocop.criteria.errors import NoRuleSet
@@ -28,6 +30,7 @@ from ocop.evaluation.constants import ApplicationKind, ApplicationStatus, Level,
 from ocop.evaluation.errors import (
     ApplicationDuplicate,
     ApplicationInvalid,
+    ApplicationNotEditable,
     NoRuleSetForProduct,
     RoundClosed,
     RoundInvalid,
@@ -50,6 +53,8 @@ DEDICATED_VERBS = frozenset({"submit", "return", "pre_assess", "lower_score", "s
 # two decimals of the stored value equals that of the exact mean (69.666… → 69.6666 → 69.67).
 STORED = Decimal("0.01")
 STORED_MEAN = Decimal("0.0001")
+# The commune's signed pre-assessment report: a scan or a signed PDF.
+REPORT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 # Dossier writes live in evaluation.dossier; re-exported here, the app's write entry point.
@@ -183,6 +188,164 @@ def application_create(
     audit.record(actor=actor, action="evaluation.application.create", obj=app, before=None)
     if previous is not None:
         dossier.dossier_carry_over(actor=actor, application=app)
+    return app
+
+
+# The registration form: field -> maximum length (expected_stars: an integer 1-5).
+REGISTRATION_FIELDS = {
+    "contact_name": 150,
+    "contact_phone": 20,
+    "annual_output": 200,
+    "market": 300,
+    "expected_stars": None,
+}
+EDITABLE_STATES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
+
+
+def _stars_value(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        stars = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return stars if 1 <= stars <= 5 else None
+
+
+def _clean_registration(registration: Any, errors: dict[str, list[str]]) -> dict[str, Any]:
+    """The registration form's known fields, trimmed; empty values dropped."""
+    if not isinstance(registration, dict):
+        errors.setdefault("registration", []).append(_("Phiếu đăng ký không hợp lệ."))
+        return {}
+    clean: dict[str, Any] = {}
+    for key in set(registration) - set(REGISTRATION_FIELDS):
+        errors.setdefault(f"registration.{key}", []).append(_("Mục không thuộc phiếu đăng ký."))
+    for key, limit in REGISTRATION_FIELDS.items():
+        value = registration.get(key)
+        if value is None or value == "":
+            continue
+        if limit is None:
+            stars = _stars_value(value)
+            if stars is None:
+                errors.setdefault(f"registration.{key}", []).append(
+                    _("Hạng sao là số nguyên từ 1 đến 5.")
+                )
+            clean[key] = stars
+        elif not isinstance(value, str) or len(value.strip()) > limit:
+            errors.setdefault(f"registration.{key}", []).append(
+                _("Nhập chữ, tối đa %(limit)s ký tự.") % {"limit": limit}
+            )
+        elif value.strip():
+            clean[key] = value.strip()
+    return clean
+
+
+def self_assessment_ruleset(app: Application) -> Any:
+    """The pinned rule set, or (draft) the one in force today for the product's set (its part
+    maxima are declared even while it is not yet confirmed for scoring); None when there is none."""
+    if app.ruleset is not None:
+        return app.ruleset
+    try:
+        return criteria_selectors.ruleset_for(
+            product_set=app.product.product_set, on=clock.today(), scorable_only=False
+        )
+    except NoRuleSet:
+        return None
+
+
+def _clean_self_assessment(
+    value: Any, app: Application, errors: dict[str, list[str]]
+) -> dict[str, Any]:
+    """{"parts": {"A": points, ...}, "stars": n}: the producer's expected points per part of the
+    application's rule set (each within the part's maximum) and expected stars.
+    Stored as {"parts": {...}, "total": ..., "stars": n} with decimal strings."""
+    if not isinstance(value, dict) or set(value) - {"parts", "stars"}:
+        errors.setdefault("self_assessment", []).append(
+            _(
+                'Tự đánh giá có dạng {"parts": {"A": điểm, "B": điểm, "C": điểm}, "stars": hạng sao}.'
+            )
+        )
+        return {}
+    clean: dict[str, Any] = {}
+    parts = value.get("parts") or {}
+    if parts:
+        ruleset = self_assessment_ruleset(app)
+        maxima = ruleset.part_maxima() if ruleset is not None else {}
+        if ruleset is None:
+            errors.setdefault("self_assessment.parts", []).append(
+                _("Chưa có bộ tiêu chí cho bộ sản phẩm này; chưa tự chấm điểm theo phần được.")
+            )
+        elif not isinstance(parts, dict):
+            errors.setdefault("self_assessment.parts", []).append(_("Điểm theo phần không hợp lệ."))
+        else:
+            points: dict[str, str] = {}
+            total = Decimal(0)
+            for code, raw in parts.items():
+                loc = f"self_assessment.parts.{code}"
+                if code not in maxima:
+                    errors.setdefault(loc, []).append(_("Bộ tiêu chí không có phần này."))
+                    continue
+                try:
+                    number = Decimal(str(raw)) if not isinstance(raw, bool) else None
+                except ArithmeticError:
+                    number = None
+                if number is None or not number.is_finite():
+                    errors.setdefault(loc, []).append(_("Nhập số điểm."))
+                elif not Decimal(0) <= number <= maxima[code]:
+                    errors.setdefault(loc, []).append(
+                        _("Điểm phần %(part)s từ 0 đến %(max)s.")
+                        % {"part": code, "max": maxima[code].normalize()}
+                    )
+                else:
+                    number = number.quantize(STORED, rounding=ROUND_DOWN)
+                    points[code] = str(number)
+                    total += number
+            clean["parts"] = points
+            clean["total"] = str(total)
+    if value.get("stars") not in (None, ""):
+        stars = _stars_value(value.get("stars"))
+        if stars is None:
+            errors.setdefault("self_assessment.stars", []).append(
+                _("Hạng sao là số nguyên từ 1 đến 5.")
+            )
+        clean["stars"] = stars
+    return clean
+
+
+@transaction.atomic
+def application_update(
+    *,
+    actor: Actor,
+    application: Application,
+    registration: dict | None = None,
+    self_assessment: dict | None = None,
+) -> Application:
+    """Edit the registration form and/or the self-assessment while the application is a draft or
+    returned for completion (whoever may submit it). None leaves that part unchanged; a bad
+    value anywhere saves nothing (422); another state is refused (409)."""
+    app = _locked(application)
+    require(actor, policies.can_submit_application, app)
+    if app.status not in EDITABLE_STATES:
+        raise ApplicationNotEditable()
+    errors: dict[str, list[str]] = {}
+    fields = []
+    if registration is not None:
+        new_registration = _clean_registration(registration, errors)
+        fields.append("registration")
+    if self_assessment is not None:
+        new_assessment = _clean_self_assessment(self_assessment, app, errors)
+        fields.append("self_assessment")
+    if errors:
+        raise ApplicationInvalid.from_dict(errors)
+    if not fields:
+        return app
+    before = audit.snapshot(app)
+    if registration is not None:
+        app.registration = new_registration
+    if self_assessment is not None:
+        app.self_assessment = new_assessment
+    app.save(update_fields=[*fields, "updated_at"])
+    audit.record(actor=actor, action="evaluation.application.update", obj=app, before=before)
     return app
 
 
@@ -342,9 +505,11 @@ def application_pre_assess(
     application: Application,
     answers: dict[str, dict[str, Any]],
     conclusion: str,
+    report: Any = None,
 ) -> Application:
     """The commune's pre-assessment (two-tier variant): one answer {"met": bool, "note": str}
-    per criterion of the round's variant, and a conclusion."""
+    per criterion of the round's variant, a conclusion and the signed commune report (required:
+    PDF, JPEG or PNG, type sniffed from the content; stored with its SHA-256)."""
     app = _locked(application)
     codes = variants.criteria_codes(app.round.process_variant)
     errors: dict[str, list[str]] = {}
@@ -356,17 +521,28 @@ def application_pre_assess(
         errors.setdefault(code, []).append(_("Nội dung không thuộc quy trình của đợt."))
     if not (conclusion or "").strip():
         errors.setdefault("conclusion", []).append(_("Nhập kết luận sơ đánh giá."))
+    if report is None:
+        errors.setdefault("report", []).append(
+            _("Tải lên báo cáo sơ đánh giá có chữ ký của UBND xã (PDF, JPEG hoặc PNG).")
+        )
     if errors:
         raise ApplicationInvalid.from_dict(errors)
+    checked = check_upload(report, allowed=REPORT_TYPES, field="report")
     _move(actor=actor, application=app, verb="pre_assess", reason=conclusion.strip())
+    stored = default_storage.save(upload_path("pre-assessments", checked.extension), report)
     PreAssessment.objects.update_or_create(
         application=app,
         defaults={
             "answers": {
-                code: {"met": answers[code]["met"], "note": str(answers[code].get("note", ""))}
+                code: {
+                    "met": answers[code]["met"],
+                    "note": str(answers[code].get("note") or "")[:2000],
+                }
                 for code in codes
             },
             "conclusion": conclusion.strip(),
+            "report_file": stored,
+            "report_sha256": checked.sha256,
             "signed_by_id": actor.user_id,
             "signed_at": clock.now(),
         },

@@ -40,6 +40,12 @@ urlpatterns: list = [
         views.application_national,
         name="application_national",
     ),
+    path("applications/<uuid:public_id>/edit/", views.application_edit, name="application_edit"),
+    path(
+        "applications/<uuid:public_id>/pre-assessment/report/",
+        views.application_pre_assessment_report,
+        name="application_pre_assessment_report",
+    ),
     path(
         "applications/<uuid:public_id>/documents/",
         views.application_document_upload,

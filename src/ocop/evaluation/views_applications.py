@@ -20,7 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ocop.accounts.constants import Role
 from ocop.core.access import access
 from ocop.core.actor import Actor
-from ocop.core.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
+from ocop.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from ocop.core.workflow import GuardFailed
 from ocop.evaluation import (
     exports,
@@ -32,8 +39,10 @@ from ocop.evaluation import (
     variants,
 )
 from ocop.evaluation.constants import ApplicationStatus, Level
+from ocop.evaluation.errors import ApplicationNotEditable
 from ocop.evaluation.forms import (
     ApplicationCreateForm,
+    ApplicationEditForm,
     ApplicationFilterForm,
     ApplicationListFilterForm,
     DocumentRemoveForm,
@@ -336,6 +345,52 @@ def application_create(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/application_form.html", {"form": form}, status=status)
 
 
+def _part_maxima(app) -> dict[str, Any]:
+    """The part maxima of the application's rule set (pinned, or in force today for a draft)."""
+    ruleset = services.self_assessment_ruleset(app)
+    return ruleset.part_maxima() if ruleset is not None else {}
+
+
+@access(can_register_applications)
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, public_id) -> HttpResponse:
+    """Edit the registration form and the self-assessment (draft or returned application)."""
+    app = selectors.application_get(actor=request.actor, public_id=public_id)
+    if not policies.can_submit_application(request.actor, app):
+        raise PermissionDenied()
+    if app.status not in services.EDITABLE_STATES:
+        messages.error(request, str(ApplicationNotEditable().detail))
+        return redirect("evaluation:application_detail", public_id=app.public_id)
+    registration = app.registration or {}
+    assessment = app.self_assessment or {}
+    initial = {
+        **registration,
+        **{f"part_{code}": value for code, value in (assessment.get("parts") or {}).items()},
+        "self_stars": assessment.get("stars"),
+    }
+    form = ApplicationEditForm(request.POST or None, initial=initial, part_maxima=_part_maxima(app))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                actor=request.actor,
+                application=app,
+                registration=form.registration(),
+                self_assessment=form.self_assessment(),
+            )
+        except ValidationFailed as exc:
+            for err in exc.errors or [{"loc": [None], "message": exc.detail}]:
+                form.add_error((err.get("loc") or [None])[-1], err["message"])
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Đã lưu phiếu đăng ký và tự đánh giá."))
+            return redirect("evaluation:application_detail", public_id=app.public_id)
+    status = 422 if form.is_bound and form.errors else 200
+    return render(
+        request, "evaluation/application_edit.html", {"app": app, "form": form}, status=status
+    )
+
+
 # --- application detail and moves ---------------------------------------------------------------
 def _pre_assessment_rows(app) -> list[dict[str, Any]]:
     found = getattr(app, "pre_assessment", None) if _has_pre_assessment(app) else None
@@ -364,7 +419,7 @@ def _pre_assess_form(app, data=None, files=None) -> PreAssessmentForm:
         data,
         files,
         criteria=list(app.round.process_variant.pre_assessment_criteria or []),
-        with_report=False,
+        with_report=True,
     )
 
 
@@ -387,6 +442,9 @@ def _detail_context(request: HttpRequest, app, **forms: Any) -> dict[str, Any]:
         ],
         "moves": [t for t in moves if t.verb not in OWN_FORM_VERBS | DECISION_VERBS],
         "can_submit": bool(verbs & {"submit", "resubmit"}),
+        "can_edit": app.status in services.EDITABLE_STATES
+        and policies.can_submit_application(actor, app),
+        "self_assessment": app.self_assessment or {},
         "can_return": "return" in verbs,
         "can_pre_assess": "pre_assess" in verbs,
         "can_lower_score": "lower_score" in verbs,
@@ -500,6 +558,7 @@ def application_pre_assess(request: HttpRequest, public_id) -> HttpResponse:
             application=app,
             answers=form.answers(),
             conclusion=data["conclusion"],
+            report=data.get("report"),
         )
 
     return _on_detail(
@@ -621,6 +680,23 @@ def application_document(request: HttpRequest, public_id, document_id: int) -> F
         as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@access(can_view_applications)
+@require_GET
+def application_pre_assessment_report(request: HttpRequest, public_id) -> FileResponse:
+    """Download the commune's signed pre-assessment report of an application the actor may see."""
+    app = selectors.application_get(actor=request.actor, public_id=public_id)
+    record = selectors.pre_assessment_report(actor=request.actor, application=app)
+    try:
+        handle = record.report_file.open("rb")
+    except OSError:
+        raise NotFound() from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=record.report_file.name.rsplit("/", 1)[-1]
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -10,12 +10,17 @@ member there are other accounts.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
 from ocop.accounts.tests.factories import UserFactory, actor_for
-from ocop.core import testing
+from ocop.core import clock, testing
 from ocop.core.actor import Actor
+from ocop.core.files import upload_path
 from ocop.core.testing import (
     ADMIN,
     COMMUNE_OFFICER,
@@ -29,7 +34,7 @@ from ocop.core.testing import (
 )
 from ocop.evaluation import council, dossier, results
 from ocop.evaluation.constants import ApplicationStatus, CouncilRole, Level, Outcome
-from ocop.evaluation.models import CouncilMember
+from ocop.evaluation.models import CouncilMember, PreAssessment
 from ocop.evaluation.tests import factories as f
 from ocop.products.tests.factories import ProductFactory
 
@@ -138,6 +143,16 @@ def setup(world) -> None:
         area.eval_document = doc
         area.eval_submitted = app(ApplicationStatus.SUBMITTED, ruleset=ruleset)
         area.eval_pre_assessed = app(ApplicationStatus.PRE_ASSESSED, ruleset=ruleset)
+        PreAssessment.objects.create(
+            application=area.eval_pre_assessed,
+            answers={},
+            conclusion="Đạt",
+            report_file=default_storage.save(
+                upload_path("pre-assessments", ".pdf"), ContentFile(testing.PDF_BYTES)
+            ),
+            report_sha256=hashlib.sha256(testing.PDF_BYTES).hexdigest(),
+            signed_at=clock.now(),
+        )
         area.eval_lower = app(ApplicationStatus.SUBMITTED, rnd=area.eval_legacy_round)
         area.eval_scheduled = app(ApplicationStatus.SCHEDULED, ruleset=ruleset)
         area.eval_ready = app(ApplicationStatus.SCHEDULED, ruleset=ruleset)
@@ -251,7 +266,11 @@ def _new_application(c) -> dict:
 
 def _pre_assessment(c) -> dict:
     codes = ["local_origin", "local_labour", "idea_origin", "local_identity"]
-    return {"answers": {k: {"met": True} for k in codes}, "conclusion": "Đạt"}
+    return {
+        "answers": json.dumps({k: {"met": True} for k in codes}),
+        "conclusion": "Đạt",
+        "report": testing.pdf_file("bao-cao.pdf"),
+    }
 
 
 def _one_answer(c) -> dict:
@@ -290,6 +309,13 @@ CASES = [
     api("application_history", params=_app("eval_submitted"), **VIEW),
     api("application_submit", params=_app("eval_draft"), json=lambda c: {}, **SUBMIT),
     api(
+        "application_update",
+        params=_app("eval_draft"),
+        json=lambda c: {"registration": {"contact_name": "Nguyễn Văn A", "expected_stars": 3}},
+        note="edit the registration form: whoever may submit",
+        **SUBMIT,
+    ),
+    api(
         "application_return",
         params=_app("eval_submitted"),
         json=lambda c: {"reason": "Thiếu nhãn"},
@@ -298,8 +324,17 @@ CASES = [
     api(
         "application_pre_assess",
         params=_app("eval_submitted"),
-        json=_pre_assessment,
+        form=_pre_assessment,
         **PRE_ASSESS,
+    ),
+    api(
+        "pre_assessment_report_get",
+        params=_app("eval_pre_assessed"),
+        own={*VIEW["own"], COUNCIL_MEMBER},
+        sibling=VIEW["sibling"],
+        neighbour=VIEW["neighbour"],
+        other=VIEW["other"],
+        note="the signed commune report, scoped like dossier documents",
     ),
     api(
         "application_lower_score",

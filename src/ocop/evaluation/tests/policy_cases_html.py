@@ -11,9 +11,14 @@ council pages, not these.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from ocop.core import clock, testing
 from ocop.core.actor import Actor
+from ocop.core.files import upload_path
 from ocop.core.testing import (
     ADMIN,
     COMMUNE_OFFICER,
@@ -25,7 +30,7 @@ from ocop.core.testing import (
 )
 from ocop.evaluation import services
 from ocop.evaluation.constants import ApplicationStatus as S
-from ocop.evaluation.models import Round
+from ocop.evaluation.models import PreAssessment, Round
 from ocop.evaluation.tests import factories as f
 
 
@@ -71,6 +76,24 @@ def _app_in(status: str, code: str = f.TWO_TIER, *, complete: bool = False):
     return build
 
 
+def _with_report(c) -> dict:
+    """A pre-assessed application of the area's product with the commune's signed report."""
+    app = f.ApplicationFactory(
+        product=c.product, round=_open_round(c.province), status=S.PRE_ASSESSED
+    )
+    PreAssessment.objects.create(
+        application=app,
+        answers={},
+        conclusion="Đạt",
+        report_file=default_storage.save(
+            upload_path("pre-assessments", ".pdf"), ContentFile(testing.PDF_BYTES)
+        ),
+        report_sha256=hashlib.sha256(testing.PDF_BYTES).hexdigest(),
+        signed_at=clock.now(),
+    )
+    return {"public_id": app.public_id}
+
+
 def _legacy_round(c, level: str) -> Round:
     return f.RoundFactory(
         province=c.province, process_variant=f.variant(f.QD1048_THREE_TIER), level=level
@@ -102,7 +125,7 @@ def _new_application(c) -> dict:
 
 def _pre_assessment(c) -> dict:
     data = {f"{code}__met": "yes" for code in f.variants.criteria_codes(f.variant(f.TWO_TIER))}
-    return {**data, "conclusion": "Đủ điều kiện chuyển tỉnh"}
+    return {**data, "conclusion": "Đủ điều kiện chuyển tỉnh", "report": testing.pdf_file()}
 
 
 VIEWERS = {ADMIN, PROVINCE_OFFICER, COMMUNE_OFFICER, INSPECTOR, PRODUCER}
@@ -179,11 +202,21 @@ CASES = [
         allow=REGISTRARS,
     ),
     html("evaluation:application_detail", kwargs=_application, **APP_VIEW),
+    html("evaluation:application_pre_assessment_report", kwargs=_with_report, **APP_VIEW),
     html(
         "evaluation:application_feedback",
         kwargs=_application,
         note="not scored yet: allowed roles are sent back to the detail page",
         **APP_VIEW,
+    ),
+    html("evaluation:application_edit", kwargs=_application, **SUBMIT),
+    html(
+        "evaluation:application_edit",
+        method="POST",
+        kwargs=_app_in(S.DRAFT),
+        data=lambda c: {"contact_name": "Nguyễn Văn A", "self_stars": "3"},
+        note="edit the registration form and self-assessment: whoever may submit",
+        **SUBMIT,
     ),
     html(
         "evaluation:application_submit",

@@ -28,6 +28,12 @@ BASE = "/api/v1/evaluation"
 SYSTEM = Actor.system("tests")
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads (the commune's signed report) go to a temporary media root."""
+    settings.MEDIA_ROOT = str(tmp_path)
+
+
 def client_for(user) -> Client:
     _token, key = api_token_for(user)
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -315,30 +321,52 @@ def test_return_needs_a_reason_and_the_right_role(officer, commune, two_tier_rou
     assert history[-1]["to_status"] == "returned"
 
 
+def _pre_assess(client, url, answers, conclusion="Đạt", report=True, raw=None):
+    data = {"answers": raw if raw is not None else json.dumps(answers), "conclusion": conclusion}
+    if report:
+        data["report"] = testing.pdf_file("bao-cao.pdf")
+    return client.post(url, data)  # multipart
+
+
 def test_pre_assess_names_every_missing_criterion(
     commune_officer, officer, commune, two_tier_round
 ):
     app = _application(commune, status=ApplicationStatus.SUBMITTED, rnd=two_tier_round)
     url = f"{BASE}/applications/{app.public_id}/pre-assess"
     body = problem(
-        post(
+        _pre_assess(
             commune_officer,
             url,
-            {"answers": {"local_origin": {"met": True}, "extra": {"met": False}}, "conclusion": ""},
+            {"local_origin": {"met": True}, "extra": {"met": False}},
+            conclusion="",
+            report=False,
         ),
         422,
         "evaluation.application_invalid",
     )
     locs = {e["loc"][0] for e in body["errors"]}
-    assert locs == {"local_labour", "idea_origin", "local_identity", "extra", "conclusion"}
+    assert locs == {
+        "local_labour",
+        "idea_origin",
+        "local_identity",
+        "extra",
+        "conclusion",
+        "report",
+    }
+    body = problem(
+        _pre_assess(commune_officer, url, None, raw="[not json"), 422, "core.validation_failed"
+    )
     answers = {
         k: {"met": True} for k in ("local_origin", "local_labour", "idea_origin", "local_identity")
     }
-    problem(
-        post(officer, url, {"answers": answers, "conclusion": "Đạt"}), 403, "core.permission_denied"
-    )
-    response = post(commune_officer, url, {"answers": answers, "conclusion": "Đạt"})
+    problem(_pre_assess(officer, url, answers), 403, "core.permission_denied")
+    report_url = f"{BASE}/applications/{app.public_id}/pre-assessment/report"
+    problem(commune_officer.get(report_url), 404, "core.not_found")
+    response = _pre_assess(commune_officer, url, answers)
     assert response.status_code == 200 and response.json()["status"] == "pre_assessed"
+    download = officer.get(report_url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == testing.PDF_BYTES
 
 
 def test_transition_refuses_illegal_and_dedicated_moves(officer, commune, two_tier_round):

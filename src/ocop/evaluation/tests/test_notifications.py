@@ -8,6 +8,7 @@ from ocop.accounts.constants import Role
 from ocop.accounts.tests.factories import user_with_role
 from ocop.core.errors import InvalidTransition
 from ocop.core.models import Notification, OutboxEmail
+from ocop.core.testing import pdf_file
 from ocop.evaluation import services
 from ocop.evaluation.tests import factories as f
 from ocop.producers.tests.factories import ProducerRepresentativeFactory
@@ -16,6 +17,12 @@ ANSWERS = {
     code: {"met": True, "note": ""}
     for code in ("local_origin", "local_labour", "idea_origin", "local_identity")
 }
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads (the commune's signed report) go to a temporary media root."""
+    settings.MEDIA_ROOT = str(tmp_path)
 
 
 @pytest.mark.usefixtures("today")
@@ -40,7 +47,7 @@ def test_each_move_notifies_every_producer_account(product, two_tier_round, acto
         actor=actors["producer"], application=app, verb="resubmit"
     )
     app = services.application_pre_assess(
-        actor=commune_officer, application=app, answers=ANSWERS, conclusion="Đạt"
+        actor=commune_officer, application=app, answers=ANSWERS, conclusion="Đạt", report=pdf_file()
     )
     app = services.application_transition(actor=officer, application=app, verb="schedule")
     app = services.application_score(

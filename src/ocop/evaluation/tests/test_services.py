@@ -1,6 +1,7 @@
 """Services: rounds, applications, the dedicated moves, StatusChange rows, audit, role checks."""
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from ocop.core import clock
 from ocop.core.actor import Actor
 from ocop.core.errors import InvalidTransition, NotAuthenticated, PermissionDenied
 from ocop.core.models import AuditEvent
+from ocop.core.testing import pdf_file, png_file
 from ocop.evaluation import services
 from ocop.evaluation.constants import ApplicationKind, Level
 from ocop.evaluation.constants import ApplicationStatus as S
@@ -28,6 +30,12 @@ ANSWERS = {
     code: {"met": True, "note": ""}
     for code in ("local_origin", "local_labour", "idea_origin", "local_identity")
 }
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads (the commune's signed report) go to a temporary media root."""
+    settings.MEDIA_ROOT = str(tmp_path)
 
 
 def _round_kwargs(province, **extra):
@@ -276,7 +284,7 @@ def _do(verb, actor, app):
         return services.application_return(actor=actor, application=app, reason="Bổ sung")
     if verb == "pre_assess":
         return services.application_pre_assess(
-            actor=actor, application=app, answers=ANSWERS, conclusion="Đạt"
+            actor=actor, application=app, answers=ANSWERS, conclusion="Đạt", report=pdf_file()
         )
     return services.application_transition(actor=actor, application=app, verb=verb)
 
@@ -311,17 +319,59 @@ def test_pre_assessment_records_the_four_criteria(product, two_tier_round, actor
         services.application_pre_assess(
             actor=actors["commune_officer"], application=app, answers=bad, conclusion=""
         )
-    assert set(err.value.field_errors()) == {"local_labour", "colour", "conclusion"}
+    assert set(err.value.field_errors()) == {"local_labour", "colour", "conclusion", "report"}
     assert not PreAssessment.objects.exists()
 
     answers = dict(ANSWERS, local_labour={"met": False, "note": "Thuê lao động ngoài xã"})
     app = services.application_pre_assess(
-        actor=actors["commune_officer"], application=app, answers=answers, conclusion="Đủ điều kiện"
+        actor=actors["commune_officer"],
+        application=app,
+        answers=answers,
+        conclusion="Đủ điều kiện",
+        report=png_file("bao-cao.png"),
     )
     record = PreAssessment.objects.get(application=app)
     assert app.status == S.PRE_ASSESSED
     assert record.answers["local_labour"] == {"met": False, "note": "Thuê lao động ngoài xã"}
     assert record.signed_by_id == actors["commune_officer"].user_id
+    assert record.report_file.name.endswith(".png")
+    with record.report_file.open("rb") as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == record.report_sha256
+
+
+def _docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<document/>")
+    return buffer.getvalue()
+
+
+def test_pre_assessment_report_must_be_a_pdf_or_an_image(product, two_tier_round, actors):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ocop.core.errors import ValidationFailed
+
+    app = f.ApplicationFactory(product=product, round=two_tier_round, status=S.SUBMITTED)
+    for bad in (
+        SimpleUploadedFile("bao-cao.pdf", b"not really a pdf", content_type="application/pdf"),
+        SimpleUploadedFile("bao-cao.docx", _docx_bytes(), content_type="application/msword"),
+    ):
+        with pytest.raises(ValidationFailed) as err:
+            services.application_pre_assess(
+                actor=actors["commune_officer"],
+                application=app,
+                answers=ANSWERS,
+                conclusion="Đạt",
+                report=bad,
+            )
+        assert "report" in err.value.field_errors()
+    app.refresh_from_db()
+    assert app.status == S.SUBMITTED
+    assert not PreAssessment.objects.exists()
 
 
 def test_generic_transition_refuses_dedicated_and_unknown_verbs(product, two_tier_round):
@@ -372,7 +422,7 @@ def test_two_tier_journey(product, two_tier_round, actors):
     f.complete_dossier(app)
     app = services.application_submit(actor=actors["producer"], application=app)
     app = services.application_pre_assess(
-        actor=commune_officer, application=app, answers=ANSWERS, conclusion="Đạt"
+        actor=commune_officer, application=app, answers=ANSWERS, conclusion="Đạt", report=pdf_file()
     )
     app = services.application_transition(actor=officer, application=app, verb="schedule")
     app = services.application_score(

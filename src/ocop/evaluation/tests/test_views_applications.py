@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 
 from ocop.accounts.constants import Role
 from ocop.accounts.tests.factories import user_with_role
-from ocop.core import notify
+from ocop.core import notify, testing
 from ocop.core.models import Notification
 from ocop.evaluation.constants import ApplicationKind, ApplicationStatus, Level, Outcome
 from ocop.evaluation.models import Application, DossierDocument, PreAssessment, Round
@@ -479,6 +480,7 @@ def _pre_data(met="yes", **over):
     codes = f.variants.criteria_codes(f.variant(f.TWO_TIER))
     data = {f"{c}__met": met for c in codes}
     data["conclusion"] = "Đủ điều kiện đề nghị tỉnh đánh giá"
+    data["report"] = testing.pdf_file("bao-cao-so-danh-gia.pdf")
     data.update(over)
     return data
 
@@ -505,7 +507,28 @@ def test_pre_assessing_records_the_answers(commune_officer, product, two_tier_ro
     answers = app.pre_assessment.answers
     assert answers["local_labour"] == {"met": False, "note": "Thuê lao động ngoài xã"}
     assert answers["local_origin"]["met"] is True
-    assert "Thuê lao động ngoài xã" in commune_officer.get(_detail(app)).content.decode()
+    page = commune_officer.get(_detail(app)).content.decode()
+    assert "Thuê lao động ngoài xã" in page
+    report_url = reverse("evaluation:application_pre_assessment_report", args=[app.public_id])
+    assert report_url in page
+    download = commune_officer.get(report_url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == testing.PDF_BYTES
+    assert hashlib.sha256(testing.PDF_BYTES).hexdigest() == app.pre_assessment.report_sha256
+
+
+def test_a_pre_assessment_needs_the_signed_report(commune_officer, product, two_tier_round):
+    app = _app(product, two_tier_round, status=S.SUBMITTED)
+    url = reverse("evaluation:application_pre_assess", args=[app.public_id])
+    data = _pre_data()
+    del data["report"]
+    response = commune_officer.post(url, data)
+    assert response.status_code == 422
+    assert "Báo cáo sơ đánh giá có chữ ký" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == S.SUBMITTED and not PreAssessment.objects.exists()
+    no_report = reverse("evaluation:application_pre_assessment_report", args=[app.public_id])
+    assert commune_officer.get(no_report).status_code == 404
 
 
 def test_a_pre_assessment_without_answers_saves_nothing(commune_officer, product, two_tier_round):

@@ -470,6 +470,11 @@ def _current(rnd: Round, spec: dict[str, Any], apps: dict[str, Application], rep
                         for code, note in PRE_ASSESSMENT_NOTES.items()
                     },
                     conclusion=PRE_ASSESSMENT_CONCLUSION,
+                    report=SimpleUploadedFile(
+                        "bao-cao-so-danh-gia.pdf",
+                        _pdf(f"Báo cáo sơ đánh giá: {app.product.name}"),
+                        content_type="application/pdf",
+                    ),
                 )
     scheduled_rows = [row for row in spec["applications"] if row["stage"] == "scheduled"]
     seats = _council(rnd, spec, report)
