@@ -67,6 +67,15 @@ def recreate_database(name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def settle_database(name: str) -> None:
+    """VACUUM ANALYZE after seeding: fresh statistics, and no autovacuum of the new rows running
+    (and counted as database CPU) in the middle of a round."""
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{name}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
 def run(args: list[str], env: dict[str, str]) -> str:
     done = subprocess.run(  # noqa: S603 (our own commands, fixed arguments)
         args, env=env, cwd=ROOT, capture_output=True, text=True, check=False
@@ -420,6 +429,7 @@ def main() -> int:
     run([PYTHON, __file__, "seed", "--stamps", str(opts.stamps), "--out", str(tokens_file)], env)
     tokens = tokens_file.read_text().split()
     tokens_file.unlink()
+    settle_database(opts.db)
     random.shuffle(tokens)
 
     load_before = os.getloadavg()
