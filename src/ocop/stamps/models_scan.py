@@ -61,7 +61,9 @@ class ScanEvent(models.Model):
     scanned_at = models.DateTimeField(_("thời điểm"))
     event_id = models.BigIntegerField(default=_event_id, editable=False)
     outcome = models.CharField(_("kết quả"), max_length=20, choices=ScanOutcome.choices)
-    certificate_status = models.CharField(_("trạng thái giấy chứng nhận"), max_length=20, blank=True)
+    certificate_status = models.CharField(
+        _("trạng thái giấy chứng nhận"), max_length=20, blank=True
+    )
     # The product's province at scan time (scopes alerts); no foreign key on a hot table.
     province_id = models.BigIntegerField(_("tỉnh của sản phẩm"), null=True, blank=True)
     place_code = models.CharField(_("nơi quét (mã tỉnh)"), max_length=4, blank=True)
@@ -127,7 +129,10 @@ class AlertKind(models.TextChoices):
     DISTANT_PLACES = "distant_places", _("Một mã được quét ở nhiều tỉnh khác nhau")
     NOT_ACTIVATED = "not_activated", _("Quét mã chưa được kích hoạt")
     VOIDED = "voided", _("Quét mã đã bị hủy")
-    NOT_IN_FORCE = "not_in_force", _("Quét mã sau khi giấy chứng nhận bị thu hồi, đình chỉ hoặc hết hạn")
+    NOT_IN_FORCE = (
+        "not_in_force",
+        _("Quét mã sau khi giấy chứng nhận bị thu hồi, đình chỉ hoặc hết hạn"),
+    )
     FORGED_BURST = "forged_burst", _("Nhiều mã giả mạo từ một địa chỉ")
     REPORT = "report", _("Người tiêu dùng phản ánh")
 
