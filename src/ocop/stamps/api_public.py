@@ -13,8 +13,10 @@ import json
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from ninja import Router, Schema
 
+from ocop.core.access import access
 from ocop.core.problem import problem_response
 from ocop.core.schemas import ProblemOut
 from ocop.stamps import verify
@@ -101,6 +103,13 @@ def _json(body: dict, status: int) -> HttpResponse:
     ),
 )
 def stamp_verify(request: HttpRequest, code: str, tinh: str | None = None):
+    # Documents the operation; requests are answered by `verify_api` below, which the site's
+    # URLconf mounts on the same path ahead of the API (see its docstring).
+    return verification_response(request, code)
+
+
+def verification_response(request: HttpRequest, code: str) -> HttpResponse:
+    """The JSON answer for one code (the operation documented above)."""
     result = verify.answer(request, token=code, channel=ScanChannel.API)
     if isinstance(result, int):
         return problem_response(
@@ -116,9 +125,27 @@ def stamp_verify(request: HttpRequest, code: str, tinh: str | None = None):
         return _json(body, 200)
     return problem_response(
         code=result.error_code,
-        title=_("Không phải tem thật / không hợp lệ"),
+        title=_problem_title(),
         status=result.http_status,
         detail=result.headline,
         headers={"Cache-Control": NO_STORE},
         extra={"outcome": result.outcome, "genuine": False},
     )
+
+
+def _problem_title() -> str:
+    return verify.translated_once(
+        "title", "problem", lambda: _("Không phải tem thật / không hợp lệ")
+    )
+
+
+@access.public
+@require_GET
+def verify_api(request: HttpRequest, code: str) -> HttpResponse:
+    """GET /api/v1/public/verify/<code> as a plain Django view, mounted ahead of the API.
+
+    The answer is the operation's above, byte for byte (tested against the OpenAPI schema); the
+    API framework's dispatch (operation lookup, parameter models, response wrapping) cost as much
+    CPU as the rest of the verification, and this path is the one consumers hammer. Other
+    methods get the API's 405 problem+json (ApiProblemMiddleware)."""
+    return verification_response(request, code)

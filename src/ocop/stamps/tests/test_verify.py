@@ -233,3 +233,44 @@ def test_pages_carry_no_cookie_and_are_not_cached(client):
 
     assert not response.cookies
     assert response["Cache-Control"] == "no-store"
+
+
+# --- the API path is answered by a plain view mounted ahead of the API -----------------------------
+def test_the_api_path_is_served_by_the_plain_view_with_the_documented_answers(client):
+    from django.urls import resolve
+
+    from ocop.stamps import api_public
+
+    genuine, voided = token(genuine_stamp()), token(voided_stamp())
+
+    assert resolve(f"/api/v1/public/verify/{genuine}").func is api_public.verify_api
+    api_public.VerificationOut.model_validate(api(client, genuine).json())
+    problem = api(client, voided)
+    assert problem.status_code == 410
+    api_public.VerificationProblemOut.model_validate(problem.json())
+    malformed = api(client, "abc")
+    assert malformed.status_code == 400
+    assert malformed.json()["code"] == "stamps.verify.malformed"
+
+
+def test_the_plain_view_and_the_documented_operation_answer_alike(client):
+    from django.test import RequestFactory
+
+    from ocop.stamps import api_public
+
+    code = token(genuine_stamp())
+    request = RequestFactory().get(f"/api/v1/public/verify/{code}")
+
+    via_operation = api_public.stamp_verify(request, code)
+    via_view = api(client, code)
+
+    assert via_operation.status_code == via_view.status_code == 200
+    assert via_operation.content == via_view.content
+
+
+def test_other_methods_on_the_api_path_get_a_405_problem(client):
+    response = client.post(f"/api/v1/public/verify/{token(genuine_stamp())}")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Allow"] == "GET"

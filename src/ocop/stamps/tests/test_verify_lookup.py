@@ -101,3 +101,93 @@ def test_inside_a_transaction_a_database_error_is_not_retried(monkeypatch):
     with pytest.raises(OperationalError):
         verify.stamp_lookup(12345)
     assert len(calls) == 1
+
+
+# --- PostgreSQL: the lookup runs inside a function installed by migrate ---------------------------
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PL/pgSQL lookup functions exist on PostgreSQL only"
+)
+
+
+def _plain_row(lookup, serial):
+    sql, _compiler = lookup.select()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [serial])
+        return cursor.fetchone()
+
+
+def _function_row(lookup, serial):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {lookup.function_name()}(%s)", [serial])  # noqa: S608
+        return cursor.fetchone()
+
+
+@needs_postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("lookup", verify.LOOKUPS, ids=lambda lookup: lookup.name)
+def test_the_function_answers_what_the_query_answers(lookup):
+    from ocop.stamps import scanlog
+    from ocop.stamps.tests.verify_support import inactive_stamp, voided_stamp
+
+    with clock.freeze(TODAY), fresh_buffer():
+        scanned = genuine_stamp()
+        scanlog.write_batch(
+            [
+                scanlog.Scan(
+                    at=clock.now(),
+                    token=token(scanned),
+                    outcome="genuine",
+                    channel="page",
+                    client_hash="a" * 32,
+                    serial=scanned.serial,
+                )
+            ]
+        )
+        serials = [genuine_stamp().serial, scanned.serial, inactive_stamp().serial]
+        serials += [voided_stamp().serial, 4242]
+
+        for serial in serials:
+            assert _function_row(lookup, serial) == _plain_row(lookup, serial)
+    assert _function_row(lookup, scanned.serial)[-3] == 1  # the counters ride along
+    assert _function_row(lookup, 4242) is None
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_verification_calls_the_function(django_assert_num_queries):
+    with clock.freeze(TODAY), fresh_buffer():
+        code = token(genuine_stamp())
+        with django_assert_num_queries(1) as captured:
+            verdict = verify.verify_token(code)
+
+    assert verdict.outcome == "genuine"
+    assert verify.LOOKUP_FUNCTION_PREFIX + "v_" in captured.captured_queries[0]["sql"]
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_installing_again_keeps_the_current_functions_and_drops_stale_ones():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE FUNCTION {verify.LOOKUP_FUNCTION_PREFIX}v_000000000000(p_serial bigint) "
+            "RETURNS integer LANGUAGE sql AS 'SELECT 1'"
+        )
+
+    names = verify.install_lookup_functions()
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname FROM pg_proc WHERE proname LIKE %s ORDER BY proname",
+            [verify.LOOKUP_FUNCTION_PREFIX.replace("_", r"\_") + "%"],
+        )
+        installed = [name for (name,) in cursor.fetchall()]
+    assert sorted(names) == installed
+    assert {lookup.function_name() for lookup in verify.LOOKUPS} == set(installed)
+
+
+def test_a_lookup_is_one_parameter_sql():
+    for lookup in verify.LOOKUPS:
+        sql, _compiler = lookup.select()
+        assert sql.count("%s") == 1
+        assert lookup.function_name().startswith(verify.LOOKUP_FUNCTION_PREFIX + lookup.name)
+        assert len(lookup.function_name()) < 64  # PostgreSQL's identifier limit
