@@ -2,6 +2,7 @@
 certificate's own status on every day around every boundary; the lookup stands in for the
 connection's health check (a dead reused connection is replaced, nothing retried in a transaction)."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -86,21 +87,37 @@ def test_a_dead_reused_connection_is_replaced_and_the_lookup_answers():
 def test_inside_a_transaction_a_database_error_is_not_retried(monkeypatch):
     calls = []
 
-    class Broken:
-        def __enter__(self):
-            return self
+    def broken(conn, sql, value):
+        calls.append(sql)
+        raise OperationalError("connection lost")
 
-        def __exit__(self, *exc):
-            return False
-
-        def execute(self, sql, params):
-            calls.append(sql)
-            raise OperationalError("connection lost")
-
-    monkeypatch.setattr(connection, "cursor", lambda: Broken())
+    monkeypatch.setattr(verify, "_execute_one", broken)
     with pytest.raises(OperationalError):
         verify.stamp_lookup(12345)
     assert len(calls) == 1
+
+
+@pytest.mark.django_db
+def test_the_kept_cursor_path_answers_what_the_recorded_path_answers():
+    from django.test.utils import CaptureQueriesContext
+
+    with clock.freeze(TODAY), fresh_buffer():
+        serial = genuine_stamp().serial
+        assert not connection.queries_logged
+        fast = verify.stamp_lookup(serial)
+        again = verify.stamp_lookup(serial)
+        with CaptureQueriesContext(connection) as recorded:
+            counted = verify.stamp_lookup(serial)
+
+    def flat(facts):
+        cert = [getattr(facts.certificate, c) for c in verify.CERTIFICATE_COLUMNS]
+        return dataclasses.replace(facts, certificate=None), cert
+
+    assert flat(fast) == flat(again) == flat(counted)
+    assert flat(fast)[1][0] == counted.certificate.number != ""
+    assert len(recorded.captured_queries) == 1
+    if connection.vendor == "postgresql":  # one psycopg cursor kept per connection
+        assert connection._ocop_lookup_cursor[0] is connection.connection
 
 
 # --- PostgreSQL: the lookup runs inside a function installed by migrate ---------------------------
@@ -191,3 +208,19 @@ def test_a_lookup_is_one_parameter_sql():
         assert sql.count("%s") == 1
         assert lookup.function_name().startswith(verify.LOOKUP_FUNCTION_PREFIX + lookup.name)
         assert len(lookup.function_name()) < 64  # PostgreSQL's identifier limit
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_the_functions_plans_do_not_depend_on_the_statistics_of_their_first_call():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, proconfig FROM pg_proc WHERE proname LIKE %s",
+            [verify.LOOKUP_FUNCTION_PREFIX.replace("_", r"\_") + "%"],
+        )
+        configs = dict(cursor.fetchall())
+
+    assert len(configs) == len(verify.LOOKUPS)
+    for config in configs.values():
+        assert "enable_seqscan=off" in config
+        assert "plan_cache_mode=force_generic_plan" in config
