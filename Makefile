@@ -50,10 +50,13 @@ demo: demo-data
 # Speed benches (PostgreSQL on 127.0.0.1:5432, trust auth); figures go to bench/results/.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: setup
-	$(BIN)/python bench/verify.py
-	psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)' -c 'CREATE DATABASE ocop_bench'
-	DATABASE_URL=$(BENCH_PG)/ocop_bench $(MANAGE) migrate --noinput --verbosity 0
-	DATABASE_URL=$(BENCH_PG)/ocop_bench $(BIN)/python bench/stamp_issue.py
+	@status=0; \
+	$(BIN)/python bench/verify.py --route api || status=1; \
+	$(BIN)/python bench/verify.py --route page || status=1; \
+	psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)' -c 'CREATE DATABASE ocop_bench'; \
+	DATABASE_URL=$(BENCH_PG)/ocop_bench $(MANAGE) migrate --noinput --verbosity 0; \
+	DATABASE_URL=$(BENCH_PG)/ocop_bench $(BIN)/python bench/stamp_issue.py || status=1; \
+	exit $$status
 
 serve: setup
 	$(MANAGE) runserver $(HOST):$(PORT)

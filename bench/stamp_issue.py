@@ -34,6 +34,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import summary  # noqa: E402 (bench/summary.py)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ocop.config.settings")
 
 TARGET_SECONDS = 60.0
@@ -294,6 +298,7 @@ def main_parent(n: int, small: int, reps: int) -> int:
         "",
     ]
     (RESULTS / "stamp_issue.md").write_text("\n".join(md))
+    summary.record(lines)
     for line in lines:
         sys.stdout.write(line + "\n")
     return 0 if all(ok for *_, ok in figures) and not noisy else 1

@@ -37,6 +37,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
+sys.path.insert(0, str(BENCH))
+
+import summary  # noqa: E402 (bench/summary.py)
+
 RESULTS = BENCH / "results"
 PYTHON = sys.executable
 
@@ -44,7 +48,10 @@ TARGET_RATIO = 0.5
 TARGET_P99_MS = 30.0
 NOISY_SPREAD = 0.15
 BASELINE_PATH = "/bench/hello"
-CANDIDATE_PATH = "/api/v1/public/verify/{}"
+# The candidate routes (quality targets §2.1 covers both): the JSON API and the consumer's page.
+ROUTES = {"api": "/api/v1/public/verify/{}", "page": "/v/{}"}
+# Result file and figure prefix per route.
+NAMES = {"api": "verify", "page": "verify_page"}
 
 
 # --- environment -------------------------------------------------------------------------------------
@@ -297,7 +304,7 @@ def _median_cpu(samples: list[dict[str, float]]) -> dict[str, float]:
 
 async def measure(port: int, tokens: list[str], opts, cpu: CpuMeter | None = None) -> dict:
     baseline = Load(port, [BASELINE_PATH])
-    candidate = Load(port, [CANDIDATE_PATH.format(t) for t in tokens])
+    candidate = Load(port, [ROUTES[opts.route].format(t) for t in tokens])
     await baseline.closed_loop(opts.warmup, opts.connections)
     await candidate.closed_loop(opts.warmup, opts.connections)
     base_runs, cand_runs = [], []
@@ -365,12 +372,12 @@ def _cpu_text(r: dict, side: str) -> str:
     return ", ".join(f"{k} {v:.0f}" for k, v in cpu.items()) or "n/a"
 
 
-def write_results(result: dict, lines: list[str]) -> None:
+def write_results(result: dict, lines: list[str], name: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "verify.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     m, r = result["machine"], result["measurements"]
     md = [
-        "# Verification bench (bench/verify.py)",
+        f"# Verification bench (bench/verify.py --route {result['config']['route']})",
         "",
         f"- when: {result['when']}; commit {m['commit']}; {m['platform']}; {m['cpus']} CPUs",
         f"- server: granian {m['granian']} WSGI, {result['config']['workers']} workers × "
@@ -382,7 +389,7 @@ def write_results(result: dict, lines: list[str]) -> None:
         "| figure | value |",
         "|---|---|",
         f"| baseline (bare view) req/s per round | {', '.join(f'{x:.0f}' for x in r['baseline_rps'])} |",
-        f"| verification req/s per round | {', '.join(f'{x:.0f}' for x in r['candidate_rps'])} |",
+        f"| verification (`{result['config']['path']}`) req/s per round | {', '.join(f'{x:.0f}' for x in r['candidate_rps'])} |",
         f"| ratio of medians | {r['ratio_of_medians']:.2f} (spread {r['spread']:.1%}"
         f"{', noisy' if r['noisy'] else ''}) |",
         f"| fixed rate for latency | {r['latency_rate_rps']:.0f} req/s, {r['latency_requests']} requests |",
@@ -398,7 +405,7 @@ def write_results(result: dict, lines: list[str]) -> None:
         "```",
         "",
     ]
-    (RESULTS / "verify.md").write_text("\n".join(md))
+    (RESULTS / f"{name}.md").write_text("\n".join(md))
 
 
 def main() -> int:
@@ -414,6 +421,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--out", default="")
+    parser.add_argument("--route", choices=sorted(ROUTES), default="api")
     opts = parser.parse_args()
 
     if opts.command == "seed":
@@ -444,17 +452,20 @@ def main() -> int:
     ratio_ok = measurements["ratio_of_medians"] >= TARGET_RATIO and not measurements["noisy"]
     p99_ok = measurements["p99_ms"] <= TARGET_P99_MS
     noisy = " NOISY" if measurements["noisy"] else ""
+    name = NAMES[opts.route]
     lines = [
-        f"verify_throughput_ratio {measurements['ratio_of_medians']:.2f} target>={TARGET_RATIO:.2f} "
+        f"{name}_throughput_ratio {measurements['ratio_of_medians']:.2f} target>={TARGET_RATIO:.2f} "
         f"{'PASS' if ratio_ok else 'FAIL'}{noisy}",
-        f"verify_p99_ms {measurements['p99_ms']:.1f} target<={TARGET_P99_MS:.0f} "
+        f"{name}_p99_ms {measurements['p99_ms']:.1f} target<={TARGET_P99_MS:.0f} "
         f"{'PASS' if p99_ok else 'FAIL'}",
-        f"verify_throughput_rps {statistics.median(measurements['candidate_rps']):.0f} ref>=1000",
+        f"{name}_throughput_rps {statistics.median(measurements['candidate_rps']):.0f} ref>=1000",
     ]
     result = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": machine(),
         "config": {
+            "route": opts.route,
+            "path": ROUTES[opts.route],
             "stamps": len(tokens),
             "workers": opts.workers,
             "threads": opts.threads,
@@ -473,7 +484,8 @@ def main() -> int:
         "verdicts": {"throughput_ratio": ratio_ok, "p99": p99_ok},
         "summary": lines,
     }
-    write_results(result, lines)
+    write_results(result, lines, name)
+    summary.record(lines)
     print("\n".join(lines))
     return 0 if ratio_ok and p99_ok else 1
 
