@@ -1,6 +1,9 @@
 """A consumer opens a stamp's verification page; after the province revokes the certificate, the
 same page says "revoked" at once (no cache, the status is derived on every request)."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from ocop.accounts.constants import Role
@@ -9,6 +12,13 @@ from ocop.certificates import grounds, services
 from ocop.stamps.tests.verify_support import genuine_stamp, token
 
 pytestmark = pytest.mark.browser
+
+SHOTS = Path(os.environ.get("OCOP_SCREENSHOTS", "/tmp/ocop-screenshots"))
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_a_scanned_code_shows_the_revocation_at_once(page, user_for, transactional_db):
@@ -21,6 +31,7 @@ def test_a_scanned_code_shows_the_revocation_at_once(page, user_for, transaction
     assert "Tem OCOP thật" in verdict.text_content()
     assert page.get_by_test_id("certificate-status").inner_text() == "Còn hiệu lực"
     assert cert.product_name in page.locator("main").inner_text()
+    shot(page, "verify-genuine")
 
     services.certificate_revoke(
         actor=actor_for(officer),
@@ -33,5 +44,6 @@ def test_a_scanned_code_shows_the_revocation_at_once(page, user_for, transaction
     assert page.get_by_test_id("certificate-status").inner_text() == "Đã thu hồi"
     assert "không còn hiệu lực" in page.get_by_role("status").text_content()
     assert "Sản phẩm không còn đáp ứng tiêu chuẩn" in page.locator("main").inner_text()
+    shot(page, "verify-revoked")
     page.get_by_role("link", name="Báo cáo vấn đề với sản phẩm hoặc tem này").click()
     assert page.locator("main h1").inner_text() == "Báo cáo vấn đề với sản phẩm hoặc tem"

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,7 +28,11 @@ PLACE_COOKIE_AGE = 365 * 24 * 3600
 
 
 def _page(template: str, context: dict[str, Any], status: int) -> HttpResponse:
-    response = HttpResponse(render_to_string(template, context), status=status)
+    return _html(render_to_string(template, context), status)
+
+
+def _html(content: str, status: int) -> HttpResponse:
+    response = HttpResponse(content, status=status)
     response["Cache-Control"] = NO_STORE
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -49,7 +55,33 @@ def _verdict_page(request: HttpRequest, result: verify.Verdict | int, token: str
         "place_url": reverse("verify:place", kwargs={"code": token[:64] or "-"}),
         "shared_place": verify.place_from(request),
     }
-    return _page("stamps/public/verify.html", context, result.http_status)
+    head, foot = _shell()
+    body = render_to_string("stamps/public/verify.html", context)
+    return _html(head + body + foot, result.http_status)
+
+
+BODY_MARKER = "@@ocop-verify-body@@"
+_SHELLS: dict[str, tuple[str, str]] = {}
+
+
+def _shell() -> tuple[str, str]:
+    """(head, foot) of the verification page in the active language.
+
+    The site shell (head, header, footer: ~40 % of the page's rendering) is the same for every
+    code, so it is rendered once per language and process; with DEBUG (templates reloaded on
+    change) it is rendered every time."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    shell = None if settings.DEBUG else _SHELLS.get(language)
+    if shell is None:
+        html = render_to_string(
+            "stamps/public/verify_shell.html",
+            {"body_marker": BODY_MARKER, "LANGUAGE_CODE": language},
+        )
+        head, marker, foot = html.partition(BODY_MARKER)
+        if not marker:
+            raise RuntimeError("verify_shell.html lost its body marker")
+        shell = _SHELLS[language] = (head, foot)
+    return shell
 
 
 @access.public

@@ -274,3 +274,33 @@ def test_other_methods_on_the_api_path_get_a_405_problem(client):
     assert response.status_code == 405
     assert response["Content-Type"] == "application/problem+json"
     assert response["Allow"] == "GET"
+
+
+# --- the page shell is rendered once per language and process ---------------------------------------
+def test_the_page_is_the_shell_around_the_verdict_in_the_visitors_language(client, monkeypatch):
+    from ocop.stamps import views_public
+
+    monkeypatch.setattr(views_public, "_SHELLS", {})
+    shells = []
+    real = views_public.render_to_string
+
+    def counting(template, context=None, *args, **kwargs):
+        if template.endswith("verify_shell.html"):
+            shells.append(context["LANGUAGE_CODE"])
+        return real(template, context, *args, **kwargs)
+
+    monkeypatch.setattr(views_public, "render_to_string", counting)
+    first, second = token(genuine_stamp()), token(voided_stamp())
+
+    vi = [page(client, first).content.decode(), page(client, second).content.decode()]
+    client.cookies["django_language"] = "en"  # the language switch's cookie
+    en = client.get(f"/v/{first}").content.decode()
+
+    assert shells == ["vi", "en"]
+    assert '<html lang="vi">' in vi[0] and '<html lang="en">' in en
+    assert "<title>Xác thực tem OCOP · Hệ thống quản lý OCOP</title>" in vi[0]
+    assert "Tem thật." in vi[0] and "đã bị hủy" in vi[1]
+    assert views_public.BODY_MARKER not in vi[0] + vi[1] + en
+    for html in (*vi, en):
+        assert html.count("<article") == 1 and html.rstrip().endswith("</html>")
+        assert html.index("site-header") < html.index("<article") < html.index("site-footer")

@@ -143,23 +143,10 @@ def _function_row(lookup, serial):
 @pytest.mark.django_db
 @pytest.mark.parametrize("lookup", verify.LOOKUPS, ids=lambda lookup: lookup.name)
 def test_the_function_answers_what_the_query_answers(lookup):
-    from ocop.stamps import scanlog
-    from ocop.stamps.tests.verify_support import inactive_stamp, voided_stamp
+    from ocop.stamps.tests.verify_support import inactive_stamp, scanned_stamp, voided_stamp
 
     with clock.freeze(TODAY), fresh_buffer():
-        scanned = genuine_stamp()
-        scanlog.write_batch(
-            [
-                scanlog.Scan(
-                    at=clock.now(),
-                    token=token(scanned),
-                    outcome="genuine",
-                    channel="page",
-                    client_hash="a" * 32,
-                    serial=scanned.serial,
-                )
-            ]
-        )
+        scanned = scanned_stamp()
         serials = [genuine_stamp().serial, scanned.serial, inactive_stamp().serial]
         serials += [voided_stamp().serial, 4242]
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ocop.core import clock
-from ocop.stamps import codes, scanlog
+from ocop.stamps import codes
 from ocop.stamps.tests.verify_support import (
     GTIN,
     TODAY,
@@ -20,6 +20,7 @@ from ocop.stamps.tests.verify_support import (
     fresh_buffer,
     genuine_stamp,
     inactive_stamp,
+    scanned_stamp,
     token,
     voided_stamp,
 )
@@ -58,20 +59,7 @@ def _expired():
 
 
 def _scanned_before():
-    stamp = genuine_stamp()
-    scanlog.write_batch(
-        [
-            scanlog.Scan(
-                at=clock.now(),
-                token=token(stamp),
-                outcome="genuine",
-                channel="page",
-                client_hash="a" * 32,
-                serial=stamp.serial,
-            )
-        ]
-    )
-    return token(stamp)
+    return token(scanned_stamp())
 
 
 SIGNED = {

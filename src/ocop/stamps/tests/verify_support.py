@@ -119,6 +119,13 @@ def scan(**kwargs) -> scanlog.Scan:
     return scanlog.Scan(**values)
 
 
+def scanned_stamp() -> Stamp:
+    """A genuine stamp whose one earlier scan is already written to the log."""
+    stamp = genuine_stamp()
+    scanlog.write_batch([scan(token=token(stamp), serial=stamp.serial)])
+    return stamp
+
+
 @contextmanager
 def fresh_buffer():
     """A clean buffer for this test (nothing left from another test)."""
