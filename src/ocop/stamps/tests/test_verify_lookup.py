@@ -211,3 +211,14 @@ def test_the_functions_plans_do_not_depend_on_the_statistics_of_their_first_call
     for config in configs.values():
         assert "enable_seqscan=off" in config
         assert "plan_cache_mode=force_generic_plan" in config
+
+
+@needs_postgres
+@pytest.mark.django_db
+def test_a_flush_leaves_the_functions_alone_and_a_migrate_reinstalls_them():
+    from django.db.models.signals import post_migrate
+
+    assert verify.install_lookup_functions(signal=post_migrate, sender=None) == []  # flush
+    installed = verify.install_lookup_functions(signal=post_migrate, sender=None, plan=[])
+
+    assert sorted(installed) == sorted(lookup.function_name() for lookup in verify.LOOKUPS)
