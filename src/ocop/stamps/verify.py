@@ -250,9 +250,9 @@ GTIN_COLUMN = "batch_gtin"
 
 def _lookup_queryset(*, with_gtin: bool):
     """The lookup: stamp → lot → certificate joined; the batch's province (and, for GS1 paths, its
-    product's GTIN) and the counters as scalar subqueries on primary keys. PostgreSQL plans every
-    statement afresh (client-side binding, no prepared statements: PgBouncer-safe), and a join
-    costs more to plan than a subquery on a key: planning is most of this SELECT's cost."""
+    product's GTIN) and the counters as scalar subqueries on primary keys (a join costs more to
+    plan than a subquery on a key; SQLite plans it on every call, PostgreSQL once per session
+    inside the lookup's function, see `_Prepared`)."""
     tally = ScanTally.objects.filter(serial=OuterRef("serial"))
     batch = StampBatch.objects.filter(pk=OuterRef("batch_id")).order_by()
     columns = LOOKUP_COLUMNS if with_gtin else tuple(c for c in LOOKUP_COLUMNS if c != GTIN_COLUMN)
