@@ -18,6 +18,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The suite runs in two processes (pytest-xdist; each gets its own test database).
+PYTEST_WORKERS ?= 2
+
 setup: $(VENV)/.installed
 	@mkdir -p var
 
@@ -65,7 +68,7 @@ worker: setup
 	$(MANAGE) db_worker
 
 test: setup chromium
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: setup chromium
 	$(BIN)/python -m pytest -q -m browser tests/browser
