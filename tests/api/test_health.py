@@ -70,3 +70,35 @@ def test_an_api_call_during_a_database_outage_is_a_503_problem(database_down):
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "core.unavailable"
     assert int(response["Retry-After"]) > 0
+
+
+def test_readyz_is_503_while_an_apps_readiness_check_fails(db, monkeypatch):
+    from ocop.core import readiness
+
+    monkeypatch.setattr(readiness, "_CHECKS", dict(readiness._CHECKS))
+    readiness.register(
+        "test.broken", lambda: readiness.NotReady("test.not_ready", "Chưa sẵn sàng.", 7)
+    )
+
+    response = Client().get("/readyz")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "7"
+    assert response.json()["code"] == "test.not_ready"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="lookup functions: PostgreSQL only")
+def test_readyz_is_503_while_the_verification_lookup_functions_are_missing(db):
+    from ocop.stamps import verify
+
+    name = verify.LOOKUPS[0].function_name()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP FUNCTION {name}(bigint)")
+
+    missing = Client().get("/readyz")
+    verify.install_lookup_functions()
+    ready = Client().get("/readyz")
+
+    assert missing.status_code == 503
+    assert missing.json()["code"] == "stamps.lookup_functions_missing"
+    assert ready.status_code == 200

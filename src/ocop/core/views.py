@@ -6,6 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 
+from ocop.core import readiness
 from ocop.core.access import access
 from ocop.core.problem import CONTENT_TYPE, problem_body
 
@@ -30,7 +31,8 @@ def healthz(request):
 
 @access.public
 def readyz(request):
-    """Ready: the database answers and no migration is pending."""
+    """Ready: the database answers, no migration is pending and the apps' checks pass
+    (core.readiness)."""
     try:
         connection = connections[DEFAULT_DB_ALIAS]
         executor = MigrationExecutor(connection)
@@ -51,4 +53,16 @@ def readyz(request):
             database="ok",
             pending_migrations=len(pending),
         )
+    try:
+        failure = readiness.first_failure()
+    except Exception as exc:  # noqa: BLE001 - a check that cannot run means "not ready"
+        return _unavailable(
+            "core.database_unreachable",
+            "Không kết nối được cơ sở dữ liệu.",
+            5,
+            database="unreachable",
+            error=exc.__class__.__name__,
+        )
+    if failure is not None:
+        return _unavailable(failure.code, failure.detail, failure.retry_after, database="ok")
     return JsonResponse({"status": "ok", "database": "ok"})

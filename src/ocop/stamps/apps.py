@@ -9,6 +9,7 @@ class StampsConfig(AppConfig):
     verbose_name = _("Tem truy xuất")
 
     def ready(self) -> None:
+        from ocop.core import readiness
         from ocop.stamps import verify
 
         # The verification lookups' PostgreSQL functions follow the code: every migrate
@@ -16,3 +17,4 @@ class StampsConfig(AppConfig):
         post_migrate.connect(
             verify.install_lookup_functions, sender=self, dispatch_uid="ocop.stamps.lookups"
         )
+        readiness.register("stamps.lookup_functions", verify.readiness_check)

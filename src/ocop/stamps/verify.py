@@ -368,6 +368,35 @@ def install_lookup_functions(using: str = DEFAULT_DB_ALIAS, **signal: Any) -> li
     return names
 
 
+def missing_lookup_functions(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The lookup functions this code calls that the database lacks (PostgreSQL; none elsewhere)."""
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return []
+    wanted = [lookup.function_name(using) for lookup in LOOKUPS]
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname FROM pg_proc WHERE proname = ANY(%s) "
+            "AND pronamespace = current_schema()::regnamespace",
+            [wanted],
+        )
+        present = {name for (name,) in cursor.fetchall()}
+    return [name for name in wanted if name not in present]
+
+
+def readiness_check() -> Any:
+    """/readyz: not ready while the verification's lookup functions are missing (code newer
+    than the database's last `migrate`)."""
+    from ocop.core.readiness import NotReady
+
+    if missing_lookup_functions():
+        return NotReady(
+            "stamps.lookup_functions_missing",
+            "Cơ sở dữ liệu thiếu hàm tra cứu tem của phiên bản này: hãy chạy migrate.",
+        )
+    return None
+
+
 def _fetch_one(conn: Any, sql: str, value: Any) -> Any:
     """Run the lookup; with CONN_HEALTH_CHECKS, the lookup is the reused connection's check.
 
