@@ -123,13 +123,15 @@ def verification_response(request: HttpRequest, code: str) -> HttpResponse:
     body = result.as_dict()
     if result.http_status == 200:
         return _json(body, 200)
-    return problem_response(
-        code=result.error_code,
-        title=_problem_title(),
-        status=result.http_status,
-        detail=result.headline,
-        headers={"Cache-Control": NO_STORE},
-        extra={"outcome": result.outcome, "genuine": False},
+    return verify.unlogged(
+        problem_response(
+            code=result.error_code,
+            title=_problem_title(),
+            status=result.http_status,
+            detail=result.headline,
+            headers={"Cache-Control": NO_STORE},
+            extra={"outcome": result.outcome, "genuine": False},
+        )
     )
 
 

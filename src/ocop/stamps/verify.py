@@ -650,6 +650,16 @@ def record(verdict: Verdict, request: Any, channel: str, address: str | None = N
 _NO_SERIAL = {ScanOutcome.FORGED, ScanOutcome.MALFORMED}
 
 
+def unlogged(response: Any) -> Any:
+    """Keep Django's request log quiet about a verification answered 4xx (an unknown, forged or
+    voided code is an answer, not an error): every scan is already in the scan log, and bursts of
+    forged codes raise alerts there. One log line per forged scan would flood the logs in exactly
+    the attack they should help with. (`_has_been_logged` is the flag Django's `log_response`
+    reads to skip a response.)"""
+    response._has_been_logged = True
+    return response
+
+
 # --- rate limits (cache counters per client address; no database) --------------------------------
 RATE_PREFIX = "ocop:verify"
 

@@ -57,7 +57,7 @@ def _verdict_page(request: HttpRequest, result: verify.Verdict | int, token: str
     }
     head, foot = _shell()
     body = render_to_string("stamps/public/verify.html", context)
-    return _html(head + body + foot, result.http_status)
+    return verify.unlogged(_html(head + body + foot, result.http_status))
 
 
 BODY_MARKER = "@@ocop-verify-body@@"

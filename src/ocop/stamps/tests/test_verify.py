@@ -304,3 +304,17 @@ def test_the_page_is_the_shell_around_the_verdict_in_the_visitors_language(clien
     for html in (*vi, en):
         assert html.count("<article") == 1 and html.rstrip().endswith("</html>")
         assert html.index("site-header") < html.index("<article") < html.index("site-footer")
+
+
+@pytest.mark.parametrize("route", ["/v/{}", "/api/v1/public/verify/{}"])
+def test_a_forged_code_is_answered_without_a_request_log_line_but_is_in_the_scan_log(
+    client, caplog, _clean, route
+):
+    forged = forged_token(genuine_stamp())
+
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.get(route.format(forged))
+
+    assert response.status_code == 404
+    assert not [r for r in caplog.records if r.name == "django.request"]
+    assert [s.outcome for s in _clean.pending()] == ["forged"]
