@@ -200,7 +200,32 @@ class ApplicationListFilterForm(ApplicationFilterForm):
 REGISTRATION_FIELDS = ("contact_name", "contact_phone", "annual_output", "market", "expected_stars")
 
 
-class ApplicationCreateForm(forms.Form):
+class RegistrationForm(forms.Form):
+    """The registration form's fields (evaluation/_registration_fieldset.html), shared by
+    the forms that create and edit an application."""
+
+    contact_name = forms.CharField(label=_("Người liên hệ"), max_length=150, required=False)
+    contact_phone = forms.CharField(label=_("Điện thoại liên hệ"), max_length=20, required=False)
+    annual_output = forms.CharField(
+        label=_("Sản lượng, quy mô sản xuất/năm"), max_length=200, required=False
+    )
+    market = forms.CharField(label=_("Thị trường tiêu thụ chính"), max_length=300, required=False)
+    expected_stars = forms.TypedChoiceField(
+        label=_("Hạng sao tự đánh giá"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(n, f"{n} ★") for n in range(3, 6)]],
+    )
+
+    def registration(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {k: data[k] for k in REGISTRATION_FIELDS if data.get(k) not in (None, "")}
+
+
+class ApplicationCreateForm(RegistrationForm):
+    field_order = ["round", "product", "kind", "previous"]  # then the registration form's
+
     round = forms.ModelChoiceField(
         label=_("Đợt đánh giá"), queryset=None, to_field_name="public_id"
     )
@@ -214,19 +239,6 @@ class ApplicationCreateForm(forms.Form):
         required=False,
         to_field_name="public_id",
         help_text=_("Hồ sơ đã có quyết định của cùng sản phẩm; tài liệu không đổi được dùng lại."),
-    )
-    contact_name = forms.CharField(label=_("Người liên hệ"), max_length=150, required=False)
-    contact_phone = forms.CharField(label=_("Điện thoại liên hệ"), max_length=20, required=False)
-    annual_output = forms.CharField(
-        label=_("Sản lượng, quy mô sản xuất/năm"), max_length=200, required=False
-    )
-    market = forms.CharField(label=_("Thị trường tiêu thụ chính"), max_length=300, required=False)
-    expected_stars = forms.TypedChoiceField(
-        label=_("Hạng sao tự đánh giá"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "—"), *[(n, f"{n} ★") for n in range(3, 6)]],
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
@@ -250,28 +262,11 @@ class ApplicationCreateForm(forms.Form):
             f"{a.product.name} — {a.round.name}" + (f" ({a.stars} ★)" if a.stars else "")
         )
 
-    def registration(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {k: data[k] for k in REGISTRATION_FIELDS if data.get(k) not in (None, "")}
 
-
-class ApplicationEditForm(forms.Form):
+class ApplicationEditForm(RegistrationForm):
     """The registration form and the self-assessment (expected points per part of the rule set,
     expected stars) of a draft or returned application."""
 
-    contact_name = forms.CharField(label=_("Người liên hệ"), max_length=150, required=False)
-    contact_phone = forms.CharField(label=_("Điện thoại liên hệ"), max_length=20, required=False)
-    annual_output = forms.CharField(
-        label=_("Sản lượng, quy mô sản xuất/năm"), max_length=200, required=False
-    )
-    market = forms.CharField(label=_("Thị trường tiêu thụ chính"), max_length=300, required=False)
-    expected_stars = forms.TypedChoiceField(
-        label=_("Hạng sao tự đánh giá"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "—"), *[(n, f"{n} ★") for n in range(3, 6)]],
-    )
     self_stars = forms.TypedChoiceField(
         label=_("Hạng sao dự kiến theo điểm tự chấm"),
         required=False,
@@ -295,10 +290,6 @@ class ApplicationEditForm(forms.Form):
 
     def part_fields(self) -> list[Any]:
         return [self[f"part_{code}"] for code in self.part_codes]
-
-    def registration(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {k: data[k] for k in REGISTRATION_FIELDS if data.get(k) not in (None, "")}
 
     def self_assessment(self) -> dict[str, Any]:
         data = self.cleaned_data
