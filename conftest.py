@@ -56,3 +56,14 @@ def geography(_geography_committed, db):
     before `geography`), a missing map is loaded inside it and rolled back with the test: request
     `geography` first. Tests that use it must not assume empty geo tables.
     """
+
+
+@pytest.fixture(autouse=True)
+def _fresh_verification_limits():
+    """Verification rate limits count per process (stamps.verify.WINDOWS): every test starts
+    from zero, as it does with a cleared cache."""
+    from ocop.stamps import verify
+
+    verify.reset_rate_limits()
+    yield
+    verify.reset_rate_limits()

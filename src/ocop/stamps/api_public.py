@@ -120,9 +120,8 @@ def verification_response(request: HttpRequest, code: str) -> HttpResponse:
             % {"n": result},
             headers={"Retry-After": str(result), "Cache-Control": NO_STORE},
         )
-    body = result.as_dict()
     if result.http_status == 200:
-        return _json(body, 200)
+        return _json(result.as_dict(), 200)
     return verify.unlogged(
         problem_response(
             code=result.error_code,

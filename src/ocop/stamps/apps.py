@@ -9,9 +9,12 @@ class StampsConfig(AppConfig):
     verbose_name = _("Tem truy xuất")
 
     def ready(self) -> None:
-        from ocop.core import readiness
-        from ocop.stamps import verify
+        from django.core.signals import setting_changed
 
+        from ocop.core import readiness
+        from ocop.stamps import codes, verify
+
+        setting_changed.connect(codes.forget_keys, dispatch_uid="ocop.stamps.keys")
         # The verification lookups' PostgreSQL functions follow the code: every migrate
         # (re)creates them from the current query (stamps.verify._Prepared).
         post_migrate.connect(

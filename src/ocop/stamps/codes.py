@@ -77,8 +77,29 @@ def _key_bytes(value: bytes | str) -> bytes:
     return value if isinstance(value, bytes) else value.encode()
 
 
+_KEY_SETTINGS = frozenset({"OCOP_STAMP_KEYS", "OCOP_STAMP_ACTIVE_KEY", "SECRET_KEY"})
+_keys_cache: dict[str, bytes] | None = None
+
+
 def keys() -> dict[str, bytes]:
-    """The verification keys: settings.OCOP_STAMP_KEYS, or one key "A" derived from SECRET_KEY."""
+    """The verification keys: settings.OCOP_STAMP_KEYS, or one key "A" derived from SECRET_KEY.
+
+    Read once per process (every verification asks), and again after a change of the settings
+    involved (`setting_changed`: tests, `override_settings`)."""
+    global _keys_cache
+    if _keys_cache is None:
+        _keys_cache = _read_keys()
+    return _keys_cache
+
+
+def forget_keys(*, setting: str = "", **_signal: object) -> None:
+    """Drop the keys read from settings (connected to `setting_changed`)."""
+    global _keys_cache
+    if not setting or setting in _KEY_SETTINGS:
+        _keys_cache = None
+
+
+def _read_keys() -> dict[str, bytes]:
     from django.conf import settings
 
     configured = getattr(settings, "OCOP_STAMP_KEYS", None)
@@ -116,14 +137,17 @@ def _encode(value: int, chars: int) -> str:
     return "".join(reversed(out))
 
 
+# Crockford base32 read by int(): each symbol mapped to the digit int(…, 32) gives it, once the
+# text is known to hold nothing but the alphabet (int() would also take signs, spaces, "_" and
+# non-ASCII digits).
+_IN_ALPHABET = re.compile(f"[{ALPHABET}]+")
+_TO_INT_DIGITS = str.maketrans(ALPHABET, "0123456789abcdefghijklmnopqrstuv")
+
+
 def _decode(text: str) -> int:
-    value = 0
-    for ch in text:
-        digit = _VALUES.get(ch)
-        if digit is None:
-            raise InvalidCode("character outside the alphabet")
-        value = (value << 5) | digit
-    return value
+    if not _IN_ALPHABET.fullmatch(text):
+        raise InvalidCode("character outside the alphabet")
+    return int(text.translate(_TO_INT_DIGITS), 32)
 
 
 # --- serials -------------------------------------------------------------------------------------

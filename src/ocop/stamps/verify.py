@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -437,10 +438,14 @@ def _execute_one(conn: Any, sql: str, value: Any) -> Any:
     raw = conn.connection
     kept = getattr(conn, "_ocop_lookup_cursor", None)
     if kept is None or kept[0] is not raw:
-        kept = conn._ocop_lookup_cursor = (raw, raw.cursor())
+        import psycopg  # PostgreSQL only
+
+        # Server-side binding (the parameter travels apart from the statement text: no quoting
+        # in Python), never a named prepared statement, so a transaction-mode pooler still works.
+        kept = conn._ocop_lookup_cursor = (raw, psycopg.Cursor(raw))
     with conn.wrap_database_errors:
         cursor = kept[1]
-        cursor.execute(sql, [value])
+        cursor.execute(sql, [value], prepare=False)
         return cursor.fetchone()
 
 
@@ -660,7 +665,7 @@ def unlogged(response: Any) -> Any:
     return response
 
 
-# --- rate limits (cache counters per client address; no database) --------------------------------
+# --- rate limits (counters per client address in this process's memory; no database) ----------
 RATE_PREFIX = "ocop:verify"
 
 
@@ -694,20 +699,74 @@ def _window_key(scope: str, address: str, window: int) -> tuple[str, int]:
     return f"{RATE_PREFIX}:{scope}:{address}:{slot}", (slot + 1) * window
 
 
+class VerifyWindows:
+    """Fixed-window counters of verifications and failed verifications per client address, kept
+    in this process's memory (ADR 0008).
+
+    Each verification reads two counters and adds to one or two: through Django's cache that was
+    three to five calls per scan (pickled values with the local-memory cache, a network round
+    trip each with Redis), as much CPU as the signature check and the lookup's client side
+    together. The limits hold per worker process, so a client may get up to `workers` times a
+    limit across a node; they exist to slow down guessing and floods, which the scan log's
+    forged-burst alerts watch across processes. Memory is bounded: past `max_addresses`
+    addresses in one window the counters start over (a flood of spoofed addresses then only
+    resets the window early)."""
+
+    def __init__(self, max_addresses: int = 200_000) -> None:
+        self.max_addresses = max_addresses
+        self._lock = threading.Lock()
+        self._slot: tuple[int, int] | None = None  # (window seconds, window number)
+        self._all: dict[str, int] = {}
+        self._failed: dict[str, int] = {}
+
+    def _current(self, window: int) -> tuple[int, int]:
+        """(window number, end of the window in epoch seconds); clears a finished window."""
+        slot = int(time.time() // window)
+        if self._slot != (window, slot):
+            with self._lock:
+                if self._slot != (window, slot):
+                    self._all, self._failed = {}, {}
+                    self._slot = (window, slot)
+        return slot, (slot + 1) * window
+
+    def retry_after(self, address: str, total: int, failures: int, window: int) -> int | None:
+        _slot, ends = self._current(window)
+        if self._all.get(address, 0) >= total or self._failed.get(address, 0) >= failures:
+            return max(1, math.ceil(ends - time.time()))
+        return None
+
+    def count(self, address: str, window: int, *, failed: bool) -> None:
+        self._current(window)
+        with self._lock:
+            if address not in self._all and len(self._all) >= self.max_addresses:
+                self._all, self._failed = {}, {}
+            self._all[address] = self._all.get(address, 0) + 1
+            if failed:
+                self._failed[address] = self._failed.get(address, 0) + 1
+
+    def reset(self) -> None:
+        with self._lock:
+            self._slot, self._all, self._failed = None, {}, {}
+
+
+WINDOWS = VerifyWindows()
+
+
+def reset_rate_limits() -> None:
+    """Forget every verification counter of this process (tests; a manual unblock)."""
+    WINDOWS.reset()
+
+
 def retry_after(request: Any, address: str | None = None) -> int | None:
     """Seconds to wait when the client is over a limit (fixed windows), else None."""
     address = client_address(request) if address is None else address
     total, failures, window = rate_limits()
-    all_key, ends = _window_key("all", address, window)
-    fail_key, _ = _window_key("fail", address, window)
-    counts = cache.get_many([all_key, fail_key])
-    if counts.get(all_key, 0) >= total or counts.get(fail_key, 0) >= failures:
-        return max(1, math.ceil(ends - time.time()))
-    return None
+    return WINDOWS.retry_after(address, total, failures, window)
 
 
 def _count(key: str, window: int) -> None:
-    """Add one to a window's counter: one cache call once the window's key exists."""
+    """Add one to a window's counter in the cache: one cache call once the window's key exists
+    (consumer reports)."""
     try:
         cache.incr(key)
         return
@@ -722,10 +781,7 @@ def _count(key: str, window: int) -> None:
 
 def count(request: Any, verdict: Verdict, address: str | None = None) -> None:
     address = client_address(request) if address is None else address
-    _, _, window = rate_limits()
-    _count(_window_key("all", address, window)[0], window)
-    if verdict.http_status >= 400:
-        _count(_window_key("fail", address, window)[0], window)
+    WINDOWS.count(address, rate_limits()[2], failed=verdict.http_status >= 400)
 
 
 def answer(

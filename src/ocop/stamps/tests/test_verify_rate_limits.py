@@ -77,3 +77,54 @@ def test_refused_requests_cost_no_query_and_are_not_logged(django_assert_num_que
         assert client.get(f"/v/{code}").status_code == 429
 
     assert len(_clean) == logged
+
+
+# --- the counters themselves (per process, fixed windows, bounded) -------------------------------
+class _Time:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_window_blocks_until_its_end_and_the_next_starts_from_zero(monkeypatch):
+    from ocop.stamps import verify
+
+    fake = _Time(6_000_010.0)  # 10 s into a 60 s window (6,000,000 is a multiple of 60)
+    monkeypatch.setattr(verify.time, "time", fake)
+    windows = verify.VerifyWindows()
+    for _ in range(3):
+        windows.count("203.0.113.7", 60, failed=True)
+
+    blocked = windows.retry_after("203.0.113.7", total=100, failures=3, window=60)
+    other = windows.retry_after("203.0.113.8", total=100, failures=3, window=60)
+    fake.now = 6_000_060.0
+    next_window = windows.retry_after("203.0.113.7", total=100, failures=3, window=60)
+
+    assert blocked == 50
+    assert other is None
+    assert next_window is None
+
+
+def test_answers_that_are_not_failures_count_only_towards_the_loose_limit():
+    from ocop.stamps import verify
+
+    windows = verify.VerifyWindows()
+    for _ in range(4):
+        windows.count("203.0.113.7", 60, failed=False)
+
+    assert windows.retry_after("203.0.113.7", total=5, failures=1, window=60) is None
+    windows.count("203.0.113.7", 60, failed=False)
+    assert windows.retry_after("203.0.113.7", total=5, failures=1, window=60) is not None
+
+
+def test_memory_stays_bounded_under_a_flood_of_addresses():
+    from ocop.stamps import verify
+
+    windows = verify.VerifyWindows(max_addresses=3)
+    for n in range(10):
+        windows.count(f"198.51.100.{n}", 60, failed=True)
+
+    assert len(windows._all) <= 3 and len(windows._failed) <= 3
+    assert windows._all.get("198.51.100.9") == 1
