@@ -423,7 +423,7 @@ def main() -> int:
     parser.add_argument("--db", default=os.environ.get("BENCH_DB_NAME", "ocop_bench_verify"))
     parser.add_argument("--stamps", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--round", type=float, default=5.0)
