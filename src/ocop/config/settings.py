@@ -187,7 +187,15 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis}
         if _redis
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ocop"}
-    )
+    ),
+    # Rendered page fragments keyed by a digest of what they show (the verification page):
+    # always in the process's memory, never a network round trip.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ocop-fragments",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # --- Background jobs -----------------------------------------------------------------------------

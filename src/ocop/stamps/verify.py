@@ -18,6 +18,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -118,6 +119,34 @@ class Verdict:
     @property
     def headline(self) -> str:
         return translated_once("headline", self.outcome, HEADLINES[ScanOutcome(self.outcome)])
+
+    @property
+    def language(self) -> str:
+        return translation.get_language() or settings.LANGUAGE_CODE
+
+    @cached_property
+    def display_key(self) -> str:
+        """A digest of everything the verdict and the product's facts show, in the active
+        language: the page keeps those fragments under it (stamps/public/verify.html), so any
+        change — a revocation, a new status day, an edited name — makes a new key."""
+        shown = (
+            self.language,
+            self.outcome,
+            self.certificate_status,
+            self.product_name,
+            self.product_code,
+            self.producer_name,
+            self.commune_name,
+            self.province_name,
+            self.stars,
+            self.certificate_number,
+            self.certificate_valid_until,
+            self.status_reason,
+            self.lot_number,
+            self.production_date,
+            self.best_before,
+        )
+        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     @property
     def error_code(self) -> str:

@@ -318,3 +318,52 @@ def test_a_forged_code_is_answered_without_a_request_log_line_but_is_in_the_scan
     assert response.status_code == 404
     assert not [r for r in caplog.records if r.name == "django.request"]
     assert [s.outcome for s in _clean.pending()] == ["forged"]
+
+
+# --- the page's kept fragments (verdict and product facts, keyed by what they show) ------------
+def test_codes_of_one_lot_share_the_facts_but_show_their_own_serial_and_scans(client):
+    first = genuine_stamp()
+    second = genuine_stamp(batch=first.batch, lot=first.lot)
+    page(client, token(first))
+    scanlog.flush()
+
+    again = page(client, token(first)).content.decode()
+    other = page(client, token(second)).content.decode()
+
+    assert first.lot.certificate.product_name in other
+    assert codes.human_serial(second.serial) in other
+    assert codes.human_serial(first.serial) not in other
+    assert "Đây là lần xác thực đầu tiên của mã này." in other
+    assert codes.human_serial(first.serial) in again
+    assert "Mã này đã được xác thực 1 lần trước đây." in again
+
+
+def test_a_changed_fact_or_status_shows_at_once_despite_the_kept_fragments(client):
+    stamp = genuine_stamp()
+    cert = stamp.lot.certificate
+    before = page(client, token(stamp)).content.decode()
+
+    cert.product_name = "Mật ong bạc hà Mèo Vạc (đổi tên)"
+    cert.save(update_fields=["product_name"])
+    renamed = page(client, token(stamp)).content.decode()
+    cert.revoked_at = clock.now()
+    cert.revocation_public_reason = "Vi phạm an toàn thực phẩm."
+    cert.save(update_fields=["revoked_at", "revocation_public_reason"])
+    revoked = page(client, token(stamp)).content.decode()
+
+    assert "(đổi tên)" not in before
+    assert "Mật ong bạc hà Mèo Vạc (đổi tên)" in renamed
+    assert "Vi phạm an toàn thực phẩm." in revoked
+    assert "Tem thật. Sản phẩm OCOP có giấy chứng nhận còn hiệu lực." not in revoked
+
+
+def test_the_kept_fragments_follow_the_language(client):
+    stamp = genuine_stamp()
+    vietnamese = page(client, token(stamp)).content.decode()
+    client.cookies["django_language"] = "en"
+
+    english = page(client, token(stamp)).content.decode()
+
+    assert "Chủ thể sản xuất" in vietnamese
+    assert "Chủ thể sản xuất" not in english
+    assert 'lang="en"' in english
