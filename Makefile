@@ -8,7 +8,7 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-browser lint format openapi messages check chromium serve worker migrate demo-data bench clean
+.PHONY: setup demo test test-browser lint format openapi messages check chromium wrk serve worker migrate demo-data bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -52,10 +52,16 @@ demo: demo-data
 
 # Speed benches (PostgreSQL on 127.0.0.1:5432, trust auth); figures go to bench/results/.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
-bench: setup
+# wrk, from Debian's packages, generates the verification bench's throughput load.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+
+bench: setup wrk
 	@status=0; \
 	$(BIN)/python bench/verify.py --route api || status=1; \
 	$(BIN)/python bench/verify.py --route page || status=1; \
+	$(BIN)/python bench/verify.py --route forged || status=1; \
 	psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)' -c 'CREATE DATABASE ocop_bench'; \
 	DATABASE_URL=$(BENCH_PG)/ocop_bench $(MANAGE) migrate --noinput --verbosity 0; \
 	DATABASE_URL=$(BENCH_PG)/ocop_bench $(BIN)/python bench/stamp_issue.py || status=1; \

@@ -7,8 +7,9 @@ rate limiting on) serves both the candidate, `GET /api/v1/public/verify/{code}` 
 ≥ 10^5 seeded genuine codes, and the baseline, a bare "hello" JSON view added by the bench's own
 URLconf (bench/verify_urls.py) behind the same middleware.
 
-Load generator: no wrk/hey/oha on the machines, so an asyncio HTTP/1.1 client with keep-alive
-connections (this file, `Load`), run in this process while the server runs in its own.
+Load generators: wrk (Debian's package, `WrkLoad`, a Lua script cycling through the codes) for
+throughput, or, without wrk, an asyncio HTTP/1.1 client with keep-alive connections (this file,
+`Load`), which also measures latency; both run beside the server on the same machine.
 - Throughput, closed loop: CONNECTIONS connections each sending its next request when the previous
   answer arrives; warm-up of each, then B C B C B C rounds of ROUND seconds. The ratio is the
   ratio of the medians; its spread is (max − min) / median of the per-pair ratios; a spread over
@@ -24,14 +25,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
 import random
+import re
+import resource
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -299,6 +305,78 @@ class Load:
         return latencies
 
 
+WRK = shutil.which("wrk")
+WRK_SCRIPT = """\
+-- Cycle through the paths in PATHS_FILE, each connection from its own offset.
+local paths = {}
+for line in io.lines(os.getenv("PATHS_FILE")) do paths[#paths + 1] = line end
+local threads = 0
+setup = function(thread) threads = threads + 1; thread:set("offset", threads * 7919) end
+init = function(args) i = offset or 0 end
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], {["User-Agent"] = "bench"})
+end
+"""
+
+
+class WrkLoad:
+    """Closed-loop throughput with wrk (Debian's package; quality targets §0), cycling through the
+    paths with a Lua script. Same interface as `Load.closed_loop`; wrk's own CPU (from the
+    children's rusage) is reported as the client's."""
+
+    def __init__(self, port: int, paths: list[str]) -> None:
+        self.port = port
+        self.paths = paths
+        self.statuses: dict[str, int] = {}
+        self.cpu: list[dict[str, float]] = []
+        fd, self._paths_file = tempfile.mkstemp(prefix="verify-paths-", suffix=".txt")
+        with os.fdopen(fd, "w") as out:
+            out.write("\n".join(random.sample(paths, len(paths))) + "\n")
+        fd, self._script = tempfile.mkstemp(prefix="verify-cycle-", suffix=".lua")
+        with os.fdopen(fd, "w") as out:
+            out.write(WRK_SCRIPT)
+
+    def close(self) -> None:
+        for name in (self._paths_file, self._script):
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+
+    async def closed_loop(
+        self, seconds: float, connections: int, cpu: CpuMeter | None = None
+    ) -> float:
+        if cpu is not None:
+            cpu.start()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        proc = await asyncio.create_subprocess_exec(
+            WRK, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", self._script,
+            f"http://127.0.0.1:{self.port}",
+            env={**os.environ, "PATHS_FILE": self._paths_file},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await proc.communicate()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        text = out.decode()
+        found = re.search(r"(\d+) requests in ([\d.]+)(\w+)", text)
+        rate = re.search(r"Requests/sec:\s+([\d.]+)", text)
+        if proc.returncode != 0 or not found or not rate:
+            raise SystemExit(f"wrk failed: {text}{err.decode()}")
+        done = int(found.group(1))
+        failed = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+        bad = int(failed.group(1)) if failed else 0
+        errors = re.search(r"Socket errors: (.*)", text)
+        self.statuses["2xx"] = self.statuses.get("2xx", 0) + done - bad
+        self.statuses["non-2xx"] = self.statuses.get("non-2xx", 0) + bad
+        if errors:
+            self.statuses["socket errors"] = errors.group(1)
+        if cpu is not None:
+            figures = cpu.per_request_us(done)
+            used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            figures["client"] = round(1e6 * used / max(done, 1), 1)
+            self.cpu.append(figures)
+        return float(rate.group(1))
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
@@ -310,21 +388,28 @@ def _median_cpu(samples: list[dict[str, float]]) -> dict[str, float]:
 
 
 async def measure(port: int, tokens: list[str], opts, cpu: CpuMeter | None = None) -> dict:
-    baseline = Load(port, [BASELINE_PATH])
     if opts.route == "forged":
         tokens = [forge(t) for t in tokens]
-    candidate = Load(port, [ROUTES[opts.route].format(t) for t in tokens])
-    await baseline.closed_loop(opts.warmup, opts.connections)
-    await candidate.closed_loop(opts.warmup, opts.connections)
-    base_runs, cand_runs = [], []
-    for _ in range(opts.rounds):
-        base_runs.append(await baseline.closed_loop(opts.round, opts.connections, cpu))
-        cand_runs.append(await candidate.closed_loop(opts.round, opts.connections, cpu))
+    candidate_paths = [ROUTES[opts.route].format(t) for t in tokens]
+    loader = WrkLoad if opts.load == "wrk" else Load
+    baseline = loader(port, [BASELINE_PATH])
+    candidate = loader(port, candidate_paths)
+    try:
+        await baseline.closed_loop(opts.warmup, opts.connections)
+        await candidate.closed_loop(opts.warmup, opts.connections)
+        base_runs, cand_runs = [], []
+        for _ in range(opts.rounds):
+            base_runs.append(await baseline.closed_loop(opts.round, opts.connections, cpu))
+            cand_runs.append(await candidate.closed_loop(opts.round, opts.connections, cpu))
+    finally:
+        for load in (baseline, candidate):
+            if isinstance(load, WrkLoad):
+                load.close()
     ratios = [c / b for b, c in zip(base_runs, cand_runs, strict=True)]
     ratio = statistics.median(cand_runs) / statistics.median(base_runs)
     spread = (max(ratios) - min(ratios)) / statistics.median(ratios)
     rate = 0.7 * statistics.median(cand_runs)
-    latencies = await Load(port, candidate.paths).open_loop(rate, opts.latency_seconds, 64)
+    latencies = await Load(port, candidate_paths).open_loop(rate, opts.latency_seconds, 64)
     return {
         "baseline_rps": base_runs,
         "candidate_rps": cand_runs,
@@ -372,7 +457,7 @@ def machine() -> dict:
         "django": version("django"),
         "granian": version("granian"),
         "commit": commit,
-        "load_generator": "asyncio HTTP/1.1 keep-alive client (bench/verify.py), same machine",
+        "load_generator": "",
     }
 
 
@@ -431,6 +516,12 @@ def main() -> int:
     parser.add_argument("--latency-seconds", type=float, default=10.0)
     parser.add_argument("--out", default="")
     parser.add_argument("--route", choices=sorted(ROUTES), default="api")
+    parser.add_argument(
+        "--load",
+        choices=["wrk", "asyncio"],
+        default="wrk" if WRK else "asyncio",
+        help="throughput load generator (default: wrk when installed, else the asyncio client)",
+    )
     opts = parser.parse_args()
 
     if opts.command == "seed":
@@ -470,11 +561,19 @@ def main() -> int:
         f"{'PASS' if p99_ok else 'FAIL'}",
         f"{name}_throughput_rps {statistics.median(measurements['candidate_rps']):.0f} ref>=1000",
     ]
+    about = machine()
+    about["load_generator"] = (
+        "throughput: wrk (1 thread, Lua script cycling through the codes); latency: the asyncio "
+        "HTTP/1.1 client of bench/verify.py (fixed rate); same machine"
+        if opts.load == "wrk"
+        else "asyncio HTTP/1.1 keep-alive client (bench/verify.py), same machine"
+    )
     result = {
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": machine(),
+        "machine": about,
         "config": {
             "route": opts.route,
+            "load": opts.load,
             "path": ROUTES[opts.route],
             "stamps": len(tokens),
             "workers": opts.workers,
