@@ -93,6 +93,9 @@ if _db_url:
     }
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+        # Never a named prepared statement, whatever the cursor (the hot paths bind some
+        # parameters on the server): a transaction-mode pooler in front stays possible.
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -217,18 +217,21 @@ def _upsert_tallies(scans: list[Scan]) -> dict[int, int]:
     head = f"INSERT INTO {table} (serial, scan_count, first_at, first_place, last_at) "  # noqa: S608
     counts: dict[int, int] = {}
     items = list(rows.items())
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Five array parameters instead of five per row: the statement stays small to send
-            # and to parse, whatever the batch size.
-            columns = list(zip(*[(k, *v) for k, v in items], strict=True))
-            unnest = (
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], "
-                "%s::text[], %s::timestamptz[]) "
-            )
+    if connection.vendor == "postgresql":
+        # Five array parameters instead of five per row: the statement stays small to send and
+        # to parse, whatever the batch size. They travel bound on the server side, in binary (%b):
+        # Django's client-side binding would quote every element of the arrays in Python
+        # (~40 µs a scan, more than the rest of the flush, in the workers' process and GIL).
+        columns = list(zip(*[(k, *v) for k, v in items], strict=True))
+        unnest = (
+            "SELECT * FROM unnest(%b::bigint[], %b::bigint[], %b::timestamptz[], "
+            "%b::text[], %b::timestamptz[]) "
+        )
+        with _server_bound_cursor() as cursor:
             cursor.execute(head + unnest + update, [list(c) for c in columns])  # noqa: S608
             counts.update(cursor.fetchall())
-            return counts
+        return counts
+    with connection.cursor() as cursor:
         adapt = connection.ops.adapt_datetimefield_value
         size = max(1, (connection.features.max_query_params or 999) // 5)
         for start in range(0, len(items), size):
@@ -240,6 +243,17 @@ def _upsert_tallies(scans: list[Scan]) -> dict[int, int]:
             cursor.execute(head + f"VALUES {values} " + update, params)
             counts.update(cursor.fetchall())
     return counts
+
+
+def _server_bound_cursor() -> Any:
+    """A cursor of the (PostgreSQL) connection that binds parameters on the server (binary where
+    the type has a binary form),
+    never as a named prepared statement, wrapped as Django wraps its own (errors translated,
+    queries logged and counted when they are being recorded)."""
+    import psycopg  # PostgreSQL only
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
 
 
 def _name_places(scans: list[Scan]) -> None:
