@@ -184,3 +184,32 @@ def test_client_addresses_are_stored_as_keyed_hashes(settings):
 
     assert len(one) == 32 and "203" not in one
     assert scanlog.client_hash("203.0.113.5") != one
+
+
+def test_a_flushers_round_writes_what_was_waiting_and_leaves_later_scans_for_the_next(
+    settings, monkeypatch
+):
+    """Under steady traffic a round must not chase the scans that arrive while it writes
+    (that wrote a handful of rows per transaction, back to back); an explicit flush drains all."""
+    settings.OCOP_SCAN_FLUSH_ROWS = 2
+    buf = scanlog.ScanBuffer()
+    for n in range(5):
+        buf.record(scan(serial=n + 1))
+    real_write = scanlog.write_batch
+    arrivals = iter(range(100, 200))
+
+    def write_while_traffic_goes_on(batch):
+        buf.record(scan(serial=next(arrivals)))  # a scan answered during the write
+        return real_write(batch)
+
+    monkeypatch.setattr(scanlog, "write_batch", write_while_traffic_goes_on)
+
+    written = buf.flush(limit=len(buf))
+    left_after_round = len(buf)
+    monkeypatch.setattr(scanlog, "write_batch", real_write)
+    drained = buf.flush()
+
+    assert written == 5
+    assert left_after_round == 3  # one arrival per batch of two: three batches
+    assert drained == 3 and len(buf) == 0
+    assert ScanEvent.objects.count() == 8
