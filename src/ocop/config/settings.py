@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ocop.web.middleware.LanguageMiddleware",
     "ocop.api.problems.ApiProblemMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "ocop.core.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

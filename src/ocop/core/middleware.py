@@ -1,6 +1,7 @@
 import contextvars
 import uuid
 
+from django.middleware.common import CommonMiddleware as DjangoCommonMiddleware
 from django.utils.functional import SimpleLazyObject
 
 from ocop.core import actors
@@ -55,3 +56,17 @@ class DomainErrorMiddleware:
             {"error": exception, "title": exception.title, "detail": exception.detail},
             status=exception.status,
         )
+
+
+class CommonMiddleware(DjangoCommonMiddleware):
+    """Django's CommonMiddleware, without the slash check for a 404 that a view answered.
+
+    For every 404 Django resolves the path again to decide whether to redirect to the path with
+    a slash, which it does only when the path itself resolves to nothing. A path that reached a
+    view is valid as it is: the answer is already known, without resolving it once more (the
+    public verification answers unknown and forged codes with 404s, at flood rates)."""
+
+    def should_redirect_with_slash(self, request):
+        if getattr(request, "resolver_match", None) is not None:
+            return False
+        return super().should_redirect_with_slash(request)

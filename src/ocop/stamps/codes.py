@@ -144,6 +144,11 @@ _IN_ALPHABET = re.compile(f"[{ALPHABET}]+")
 _TO_INT_DIGITS = str.maketrans(ALPHABET, "0123456789abcdefghijklmnopqrstuv")
 
 
+def in_alphabet(text: str) -> bool:
+    """Every character is one of the code alphabet's (upper case)."""
+    return _IN_ALPHABET.fullmatch(text) is not None
+
+
 def _decode(text: str) -> int:
     if not _IN_ALPHABET.fullmatch(text):
         raise InvalidCode("character outside the alphabet")
@@ -182,10 +187,20 @@ def parse_human_serial(text: str) -> int:
 
 
 # --- tokens --------------------------------------------------------------------------------------
+_MACS: dict[tuple[bytes, str], hmac.HMAC] = {}
+
+
 def _tag(key: bytes, kid: str, serial: int) -> int:
-    message = DOMAIN + kid.encode() + serial.to_bytes(8, "big")
-    digest = hmac.new(key, message, hashlib.sha256).digest()
-    return int.from_bytes(digest[: TAG_BITS // 8], "big")
+    """HMAC-SHA256 of DOMAIN + key id + serial, from a per-key state prepared once (the key's
+    padding and the common prefix are hashed once, not for every code)."""
+    base = _MACS.get((key, kid))
+    if base is None:
+        if len(_MACS) >= 64:  # keys change rarely; tests use many
+            _MACS.clear()
+        base = _MACS[(key, kid)] = hmac.new(key, DOMAIN + kid.encode(), hashlib.sha256)
+    mac = base.copy()
+    mac.update(serial.to_bytes(8, "big"))
+    return int.from_bytes(mac.digest()[: TAG_BITS // 8], "big")
 
 
 def _signature(serial: int, kid: str | None = None) -> str:

@@ -632,7 +632,7 @@ def _bad_token_outcome(token: str) -> str:
     """Malformed (wrong length or alphabet) vs forged (well-formed but the tag fails)."""
     if len(token) != codes.TOKEN_LENGTH:
         return ScanOutcome.MALFORMED
-    if any(ch not in codes.ALPHABET for ch in token.upper()):
+    if not codes.in_alphabet(token.upper()):
         return ScanOutcome.MALFORMED
     return ScanOutcome.FORGED
 

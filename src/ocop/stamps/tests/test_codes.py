@@ -181,3 +181,13 @@ def test_parsing_never_touches_the_database(django_assert_num_queries):
     with django_assert_num_queries(0):
         codes.parse(token)
         assert not codes.is_valid(token[:-1] + "Z")
+
+
+@given(st.integers(min_value=1, max_value=codes.SERIAL_MAX), st.binary(min_size=16, max_size=40))
+def test_the_tag_is_the_hmac_of_domain_key_id_and_serial_whatever_key_came_before(serial, key):
+    import hashlib
+    import hmac
+
+    expected = hmac.new(key, codes.DOMAIN + b"A" + serial.to_bytes(8, "big"), hashlib.sha256)
+
+    assert codes._tag(key, "A", serial) == int.from_bytes(expected.digest()[:9], "big")
