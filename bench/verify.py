@@ -55,10 +55,22 @@ NOISY_SPREAD = 0.15
 BASELINE_PATH = "/bench/hello"
 # The candidate routes (quality targets §2.1 covers both): the JSON API and the consumer's page.
 # `forged`: the API with every token's tag altered (§2.3: answered before any database read).
-ROUTES = {"api": "/api/v1/public/verify/{}", "page": "/v/{}", "forged": "/api/v1/public/verify/{}"}
+# `logging` (§2.2): the API on a server that logs scans against the same API on a second server
+# whose scan log never flushes (BENCH_SCAN_LOG=off: scans stay in the buffer), in the same run.
+ROUTES = {
+    "api": "/api/v1/public/verify/{}",
+    "page": "/v/{}",
+    "forged": "/api/v1/public/verify/{}",
+    "logging": "/api/v1/public/verify/{}",
+}
 # Result file and figure prefix per route.
-NAMES = {"api": "verify", "page": "verify_page", "forged": "verify_forged"}
-RATIO_TARGETS = {"api": 0.5, "page": 0.5, "forged": 0.8}
+NAMES = {
+    "api": "verify",
+    "page": "verify_page",
+    "forged": "verify_forged",
+    "logging": "verify_logging",
+}
+RATIO_TARGETS = {"api": 0.5, "page": 0.5, "forged": 0.8, "logging": 0.85}
 
 
 def forge(token: str) -> str:
@@ -170,46 +182,98 @@ def _process_tree(pid: int) -> list[int]:
     return [pid, *(p for child in children for p in _process_tree(int(child)))]
 
 
-def _database_backends(db: str) -> list[int]:
-    found = subprocess.run(  # noqa: S603
-        ["pgrep", "-f", f"postgres: .* {db} "],  # noqa: S607
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split()
-    return [int(p) for p in found]
+FLUSHER_APPLICATION = "ocop-scan-flusher"  # scanlog.FLUSHER_APPLICATION (its sessions' name)
+
+
+def _cpu_ticks(pid: int, *, children: bool = False) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    ticks = int(fields[11]) + int(fields[12])  # utime + stime
+    if children:  # + cutime + cstime: processes it has reaped (backends that ended)
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks
 
 
 def _cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
-    return total / os.sysconf("SC_CLK_TCK")
+    return sum(_cpu_ticks(pid) for pid in pids) / os.sysconf("SC_CLK_TCK")
+
+
+class PostgresMeter:
+    """CPU of the PostgreSQL server split by role: the bench database's request backends, the scan
+    log's flusher sessions (application_name), and everything else the server did meanwhile
+    (autovacuum, WAL writer, checkpointer, backends that came and went — the postmaster's reaped
+    children count through its cutime), less this meter's own session."""
+
+    def __init__(self, db: str) -> None:
+        import psycopg
+
+        self.db = db
+        self._conn = psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        )
+        self._own = self._conn.info.backend_pid
+        self._postmaster = int(
+            Path(f"/proc/{self._own}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        )
+
+    def sample(self) -> dict[str, float]:
+        rows = self._conn.execute(
+            "SELECT pid, coalesce(application_name, ''), coalesce(datname, ''), backend_type "
+            "FROM pg_stat_activity"
+        ).fetchall()
+        children = subprocess.run(  # noqa: S603
+            ["ps", "-o", "pid=", "--ppid", str(self._postmaster)],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        ticks = {int(pid): _cpu_ticks(int(pid)) for pid in children}
+        total = _cpu_ticks(self._postmaster, children=True) + sum(ticks.values())
+        total -= ticks.get(self._own, 0)
+        lookups = flusher = 0
+        for pid, app, datname, kind in rows:
+            if datname != self.db or kind != "client backend" or pid == self._own:
+                continue
+            if app == FLUSHER_APPLICATION:
+                flusher += ticks.get(pid, 0)
+            else:
+                lookups += ticks.get(pid, 0)
+        hz = os.sysconf("SC_CLK_TCK")
+        return {
+            "database": lookups / hz,
+            "scan_log_db": flusher / hz,
+            "postgres_other": (total - lookups - flusher) / hz,
+        }
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 class CpuMeter:
-    """CPU time per request of the server's processes, the database's backends and this client."""
+    """CPU time per request of the server's processes, the database (split by role, see
+    `PostgresMeter`) and this client."""
 
-    def __init__(self, server_pid: int, db: str) -> None:
-        self.server_pid, self.db = server_pid, db
+    def __init__(self, server_pid: int, postgres: PostgresMeter) -> None:
+        self.server_pid, self.postgres = server_pid, postgres
 
     def start(self) -> None:
         self._server = _process_tree(self.server_pid)
-        self._db = _database_backends(self.db)
-        self._t0 = (_cpu_seconds(self._server), _cpu_seconds(self._db), time.process_time())
+        self._t0 = (_cpu_seconds(self._server), self.postgres.sample(), time.process_time())
 
     def per_request_us(self, requests: float) -> dict[str, float]:
-        backends = sorted(set(self._db) | set(_database_backends(self.db)))
-        now = (_cpu_seconds(self._server), _cpu_seconds(backends), time.process_time())
-        names = ("server", "database", "client")
-        return {
-            n: round(1e6 * (b - a) / max(requests, 1), 1)
-            for n, a, b in zip(names, self._t0, now, strict=True)
-        }
+        server, database, client = (
+            _cpu_seconds(self._server),
+            self.postgres.sample(),
+            time.process_time(),
+        )
+        n = max(requests, 1)
+        figures = {"server": round(1e6 * (server - self._t0[0]) / n, 1)}
+        for key, value in database.items():
+            figures[key] = round(1e6 * (value - self._t0[1][key]) / n, 1)
+        figures["client"] = round(1e6 * (client - self._t0[2]) / n, 1)
+        return figures
 
 
 # --- the load generator ---------------------------------------------------------------------------------
@@ -387,20 +451,25 @@ def _median_cpu(samples: list[dict[str, float]]) -> dict[str, float]:
     return {k: round(statistics.median(s[k] for s in samples), 1) for k in samples[0]}
 
 
-async def measure(port: int, tokens: list[str], opts, cpu: CpuMeter | None = None) -> dict:
+async def measure(
+    ports: tuple[int, int], tokens: list[str], opts, meters: tuple[CpuMeter, CpuMeter]
+) -> dict:
+    """`ports`, `meters`: the baseline's server and the candidate's (the same one but for the
+    `logging` route)."""
     if opts.route == "forged":
         tokens = [forge(t) for t in tokens]
     candidate_paths = [ROUTES[opts.route].format(t) for t in tokens]
     loader = WrkLoad if opts.load == "wrk" else Load
-    baseline = loader(port, [BASELINE_PATH])
+    base_port, port = ports
+    baseline = loader(base_port, candidate_paths if opts.route == "logging" else [BASELINE_PATH])
     candidate = loader(port, candidate_paths)
     try:
         await baseline.closed_loop(opts.warmup, opts.connections)
         await candidate.closed_loop(opts.warmup, opts.connections)
         base_runs, cand_runs = [], []
         for _ in range(opts.rounds):
-            base_runs.append(await baseline.closed_loop(opts.round, opts.connections, cpu))
-            cand_runs.append(await candidate.closed_loop(opts.round, opts.connections, cpu))
+            base_runs.append(await baseline.closed_loop(opts.round, opts.connections, meters[0]))
+            cand_runs.append(await candidate.closed_loop(opts.round, opts.connections, meters[1]))
     finally:
         for load in (baseline, candidate):
             if isinstance(load, WrkLoad):
@@ -470,25 +539,30 @@ def write_results(result: dict, lines: list[str], name: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     m, r = result["machine"], result["measurements"]
+    base_name = (
+        "the API on a server whose scan log never flushes"
+        if result["config"]["route"] == "logging"
+        else "bare view"
+    )
     md = [
         f"# Verification bench (bench/verify.py --route {result['config']['route']})",
         "",
         f"- when: {result['when']}; commit {m['commit']}; {m['platform']}; {m['cpus']} CPUs",
         f"- server: granian {m['granian']} WSGI, {result['config']['workers']} workers × "
-        f"{result['config']['threads']} threads; Django {m['django']}; PostgreSQL; "
+        f"{result['config']['threads']} threads; Django {m['django']}; PostgreSQL over {result['config'].get('db_transport', 'tcp')}; "
         f"{result['config']['stamps']} seeded stamps; scan logging and rate limits on",
         f"- load: {m['load_generator']}; {result['config']['connections']} connections; "
         f"{result['config']['rounds']} × (baseline, candidate) rounds of {result['config']['round']} s",
         "",
         "| figure | value |",
         "|---|---|",
-        f"| baseline (bare view) req/s per round | {', '.join(f'{x:.0f}' for x in r['baseline_rps'])} |",
+        f"| baseline ({base_name}) req/s per round | {', '.join(f'{x:.0f}' for x in r['baseline_rps'])} |",
         f"| verification (`{result['config']['path']}`) req/s per round | {', '.join(f'{x:.0f}' for x in r['candidate_rps'])} |",
         f"| ratio of medians | {r['ratio_of_medians']:.2f} (spread {r['spread']:.1%}"
         f"{', noisy' if r['noisy'] else ''}) |",
         f"| fixed rate for latency | {r['latency_rate_rps']:.0f} req/s, {r['latency_requests']} requests |",
         f"| p50 / p95 / p99 | {r['p50_ms']:.1f} / {r['p95_ms']:.1f} / {r['p99_ms']:.1f} ms |",
-        f"| CPU µs per request, bare view (median of rounds) | {_cpu_text(r, 'baseline')} |",
+        f"| CPU µs per request, {base_name} (median of rounds) | {_cpu_text(r, 'baseline')} |",
         f"| CPU µs per request, verification | {_cpu_text(r, 'candidate')} |",
         f"| load average before / after | {result['load_average']['before']} / "
         f"{result['load_average']['after']} |",
@@ -517,6 +591,13 @@ def main() -> int:
     parser.add_argument("--out", default="")
     parser.add_argument("--route", choices=sorted(ROUTES), default="api")
     parser.add_argument(
+        "--db-transport",
+        choices=["socket", "tcp"],
+        default="socket",
+        help="how the server reaches PostgreSQL on this machine: its Unix socket (default, as a "
+        "single node runs it; TCP when there is no socket) or TCP on 127.0.0.1:5432",
+    )
+    parser.add_argument(
         "--load",
         choices=["wrk", "asyncio"],
         default="wrk" if WRK else "asyncio",
@@ -528,7 +609,12 @@ def main() -> int:
         seed(opts.stamps, Path(opts.out))
         return 0
 
-    db_url = f"postgres://postgres@127.0.0.1:5432/{opts.db}"
+    socket_dir = Path("/var/run/postgresql")
+    if opts.db_transport == "socket" and (socket_dir / ".s.PGSQL.5432").exists():
+        db_url = f"postgres://postgres@{str(socket_dir).replace('/', '%2F')}/{opts.db}"
+    else:
+        opts.db_transport = "tcp"
+        db_url = f"postgres://postgres@127.0.0.1:5432/{opts.db}"
     env = server_env(db_url)
     recreate_database(opts.db)
     run([PYTHON, "manage.py", "migrate", "--noinput"], env)
@@ -543,11 +629,25 @@ def main() -> int:
     load_before = os.getloadavg()
     port = free_port()
     server = start_server(env, port, opts.workers, opts.threads)
+    servers = [server]
+    postgres = PostgresMeter(opts.db)
     try:
-        measurements = asyncio.run(measure(port, tokens, opts, CpuMeter(server.pid, opts.db)))
+        meter = CpuMeter(server.pid, postgres)
+        ports, meters = (port, port), (meter, meter)
+        if opts.route == "logging":
+            unlogged_port = free_port()
+            unlogged = start_server(
+                {**env, "BENCH_SCAN_LOG": "off"}, unlogged_port, opts.workers, opts.threads
+            )
+            servers.append(unlogged)
+            ports, meters = (unlogged_port, port), (CpuMeter(unlogged.pid, postgres), meter)
+        measurements = asyncio.run(measure(ports, tokens, opts, meters))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        postgres.close()
+        for running in servers:
+            running.terminate()
+        for running in servers:
+            running.wait(timeout=30)
 
     target_ratio = RATIO_TARGETS[opts.route]
     ratio_ok = measurements["ratio_of_medians"] >= target_ratio and not measurements["noisy"]
@@ -583,6 +683,7 @@ def main() -> int:
             "rounds": opts.rounds,
             "warmup": opts.warmup,
             "latency_seconds": opts.latency_seconds,
+            "db_transport": opts.db_transport,
         },
         "measurements": measurements,
         "load_average": {

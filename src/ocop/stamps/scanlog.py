@@ -361,6 +361,8 @@ class ScanBuffer:
         while not self._stopping:
             self._wake.wait(interval)
             self._wake.clear()
+            if len(self):
+                _name_session()
             self.flush(limit=len(self))
             _close_connection()
 
@@ -386,6 +388,27 @@ def _evaluate(batch: list[Scan], counts: dict[int, int] | None) -> None:
         anomalies.evaluate(batch, counts=counts)
     except Exception:  # noqa: BLE001 - rules must never lose the (already written) scans
         logger.exception("scan log: anomaly rules failed on a batch of %d scans", len(batch))
+
+
+FLUSHER_APPLICATION = "ocop-scan-flusher"
+
+
+def _name_session() -> None:
+    """Name the flusher thread's PostgreSQL session (pg_stat_activity.application_name), once per
+    connection, so operators — and the bench's CPU accounting — tell the scan log's writes from
+    the requests' reads."""
+    if connection.vendor != "postgresql":
+        return
+    with contextlib.suppress(Exception):  # diagnostics only: never in the way of a flush
+        connection.ensure_connection()
+        raw = connection.connection
+        if getattr(connection, "_ocop_named_session", None) is raw:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('application_name', %s, false)", [FLUSHER_APPLICATION]
+            )
+        connection._ocop_named_session = raw
 
 
 def _close_connection() -> None:

@@ -452,30 +452,74 @@ def _fetch_one(conn: Any, sql: str, value: Any) -> Any:
 
 
 def _execute_one(conn: Any, sql: str, value: Any) -> Any:
-    """One row of `sql` with one parameter.
+    """One row of `sql` with one integer parameter.
 
-    On PostgreSQL, unless queries are being recorded (DEBUG, the test suite's query counters) or
-    execute wrappers are installed, the statement runs on a psycopg cursor kept with the
-    connection: opening a cursor and Django's wrapper around it for each call cost 40 % of the
-    lookup's client CPU. Same SQL, same parameters, errors translated as Django does; a recorded
-    run goes through `connection.cursor()` so it is counted like every other query."""
-    if conn.vendor != "postgresql" or conn.queries_logged or conn.execute_wrappers:
+    On PostgreSQL in autocommit mode (a request's default), unless queries are being recorded
+    (DEBUG, the test suite's query counters) or execute wrappers are installed, the statement
+    goes to libpq in one call (`_OneRowQuery`); otherwise through `connection.cursor()`, so a
+    recorded run is counted like every other query and a transaction is begun by psycopg as
+    usual. Same SQL, same parameter, same row either way (tested)."""
+    if (
+        conn.vendor != "postgresql"
+        or conn.queries_logged
+        or conn.execute_wrappers
+        or not conn.get_autocommit()
+    ):
         with conn.cursor() as cursor:
             cursor.execute(sql, [value])
             return cursor.fetchone()
     conn.ensure_connection()
     raw = conn.connection
-    kept = getattr(conn, "_ocop_lookup_cursor", None)
-    if kept is None or kept[0] is not raw:
-        import psycopg  # PostgreSQL only
-
-        # Server-side binding (the parameter travels apart from the statement text: no quoting
-        # in Python), never a named prepared statement, so a transaction-mode pooler still works.
-        kept = conn._ocop_lookup_cursor = (raw, psycopg.Cursor(raw))
+    kept = getattr(conn, "_ocop_one_row", None)
+    if kept is None or kept.raw is not raw:
+        kept = conn._ocop_one_row = _OneRowQuery(raw)
     with conn.wrap_database_errors:
-        cursor = kept[1]
-        cursor.execute(sql, [value], prepare=False)
-        return cursor.fetchone()
+        return kept.one(sql, value)
+
+
+class _OneRowQuery:
+    """A one-row, one-integer-parameter SELECT sent through the psycopg connection's libpq handle
+    in a single call (PQexecParams, which releases the interpreter lock while it waits), its row
+    read by psycopg's own loaders for the connection (Django's time zone loader included).
+
+    A psycopg cursor's execute runs several layers of Python generators around the same libpq
+    calls: ~20 µs of the worker's CPU per verification. The statement is unnamed and its
+    parameter bound on the server, as with a cursor: nothing is prepared by name, so a
+    transaction-mode pooler still works. Errors are psycopg's (translated to Django's by the
+    caller); a broken connection raises OperationalError, as the cursor would."""
+
+    INT8 = 20  # the parameter's type oid (bigint)
+
+    def __init__(self, raw: Any) -> None:
+        from psycopg.adapt import Transformer
+
+        self.raw = raw
+        self._rows = Transformer(raw)
+        self._queries: dict[str, bytes] = {}
+
+    def one(self, sql: str, value: int) -> tuple | None:
+        import psycopg
+        from psycopg import pq
+        from psycopg.errors import error_from_result
+
+        query = self._queries.get(sql)
+        if query is None:
+            if sql.count("%s") != 1 or "$1" in sql:
+                raise RuntimeError("a one-row query takes exactly one %s parameter")
+            query = self._queries[sql] = sql.replace("%s", "$1").encode()
+        pgconn = self.raw.pgconn
+        with self.raw.lock:
+            result = pgconn.exec_params(query, [b"%d" % value], [self.INT8])
+        if result.status != pq.ExecStatus.TUPLES_OK:
+            if pgconn.status != pq.ConnStatus.OK:
+                raise psycopg.OperationalError(
+                    pgconn.error_message.decode("utf-8", "replace") or "connection lost"
+                )
+            raise error_from_result(result, encoding=self.raw.info.encoding)
+        if not result.ntuples:
+            return None
+        self._rows.set_pgresult(result)
+        return self._rows.load_row(0, tuple)
 
 
 # A /v/ token needs no GTIN: its lookup skips the product table (one join fewer for the database

@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from ocop.certificates.models import Certificate
 from ocop.core import clock
 from ocop.stamps import verify
-from ocop.stamps.tests.verify_support import TODAY, fresh_buffer, genuine_stamp, token
+from ocop.stamps.tests.verify_support import (
+    TODAY,
+    fresh_buffer,
+    genuine_stamp,
+    scanned_stamp,
+    token,
+)
 
 START = dt.date(2025, 3, 1)
 
@@ -97,12 +103,12 @@ def test_inside_a_transaction_a_database_error_is_not_retried(monkeypatch):
     assert len(calls) == 1
 
 
-@pytest.mark.django_db
-def test_the_kept_cursor_path_answers_what_the_recorded_path_answers():
+@pytest.mark.django_db(transaction=True)  # autocommit, as a request runs
+def test_the_libpq_path_answers_what_the_recorded_path_answers():
     from django.test.utils import CaptureQueriesContext
 
     with clock.freeze(TODAY), fresh_buffer():
-        serial = genuine_stamp().serial
+        serial = scanned_stamp().serial  # counters too: every column type of the row
         assert not connection.queries_logged
         fast = verify.stamp_lookup(serial)
         again = verify.stamp_lookup(serial)
@@ -115,9 +121,11 @@ def test_the_kept_cursor_path_answers_what_the_recorded_path_answers():
 
     assert flat(fast) == flat(again) == flat(counted)
     assert flat(fast)[1][0] == counted.certificate.number != ""
+    assert fast.scan_count == 1
+    assert fast.first_scanned_at is not None and fast.first_scanned_at.utcoffset() is not None
     assert len(recorded.captured_queries) == 1
-    if connection.vendor == "postgresql":  # one psycopg cursor kept per connection
-        assert connection._ocop_lookup_cursor[0] is connection.connection
+    if connection.vendor == "postgresql":  # one libpq path kept per connection
+        assert connection._ocop_one_row.raw is connection.connection
 
 
 # --- PostgreSQL: the lookup runs inside a function installed by migrate ---------------------------
@@ -222,3 +230,29 @@ def test_a_flush_leaves_the_functions_alone_and_a_migrate_reinstalls_them():
     installed = verify.install_lookup_functions(signal=post_migrate, sender=None, plan=[])
 
     assert sorted(installed) == sorted(lookup.function_name() for lookup in verify.LOOKUPS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_on_the_libpq_path_is_djangos_error():
+    if connection.vendor != "postgresql":
+        pytest.skip("the libpq path exists on PostgreSQL only")
+    from django.db import ProgrammingError
+
+    connection.ensure_connection()
+    assert not connection.queries_logged and connection.get_autocommit()
+    with pytest.raises(ProgrammingError):
+        verify._execute_one(connection, "SELECT * FROM no_such_table WHERE id = %s", 1)
+    assert verify._execute_one(connection, "SELECT %s::bigint + 1", 41) == (42,)
+    assert verify._execute_one(connection, "SELECT 1 WHERE %s::bigint < 0", 5) is None
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_the_lookup_goes_through_a_cursor():
+    """psycopg begins the transaction before a cursor's first statement: the libpq path would
+    run outside it."""
+    with clock.freeze(TODAY), fresh_buffer():
+        serial = genuine_stamp().serial
+        assert not connection.get_autocommit()
+        connection._ocop_one_row = None
+        assert verify.stamp_lookup(serial).serial == serial
+        assert connection._ocop_one_row is None
