@@ -125,7 +125,7 @@ def verification_response(request: HttpRequest, code: str) -> HttpResponse:
     return verify.unlogged(
         problem_response(
             code=result.error_code,
-            title=_problem_title(),
+            title=_problem_title(result.language),
             status=result.http_status,
             detail=result.headline,
             headers={"Cache-Control": NO_STORE},
@@ -134,9 +134,9 @@ def verification_response(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _problem_title() -> str:
+def _problem_title(language: str) -> str:
     return verify.translated_once(
-        "title", "problem", lambda: _("Không phải tem thật / không hợp lệ")
+        "title", "problem", lambda: _("Không phải tem thật / không hợp lệ"), language
     )
 
 

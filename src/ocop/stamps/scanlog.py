@@ -69,24 +69,54 @@ def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
-_hash_keys: dict[tuple[str, str], bytes] = {}
+_hash_key_cache: bytes | None = None
+_client_hashes: dict[str, str] = {}
+CLIENT_HASHES_KEPT = 4096
+_flush_rows_cache: int | None = None
+_SETTING_NAMES = frozenset({"OCOP_SCAN_HASH_KEY", "SECRET_KEY", "OCOP_SCAN_FLUSH_ROWS"})
 
 
 def _hash_key() -> bytes:
-    configured, secret = _setting("OCOP_SCAN_HASH_KEY", ""), settings.SECRET_KEY
-    key = _hash_keys.get((configured, secret))
+    global _hash_key_cache
+    key = _hash_key_cache
     if key is None:
+        configured, secret = _setting("OCOP_SCAN_HASH_KEY", ""), settings.SECRET_KEY
         derived = (
             configured
             or hmac.new(secret.encode(), b"ocop.stamps.scan-client", hashlib.sha256).hexdigest()
         )
-        key = _hash_keys[(configured, secret)] = derived.encode()
+        key = _hash_key_cache = derived.encode()
     return key
 
 
+def _flush_rows() -> int:
+    global _flush_rows_cache
+    rows = _flush_rows_cache
+    if rows is None:
+        rows = _flush_rows_cache = int(_setting("OCOP_SCAN_FLUSH_ROWS", 500))
+    return rows
+
+
+def forget_settings(*, setting: str = "", **_signal: object) -> None:
+    """Drop what was read from settings once per process (connected to `setting_changed`)."""
+    global _hash_key_cache, _flush_rows_cache
+    if not setting or setting in _SETTING_NAMES:
+        _hash_key_cache = _flush_rows_cache = None
+        _client_hashes.clear()
+
+
 def client_hash(address: str) -> str:
-    """A keyed hash of the client address (personal data is never stored raw)."""
-    return hmac.new(_hash_key(), (address or "").encode(), hashlib.sha256).hexdigest()[:32]
+    """A keyed hash of the client address (personal data is never stored raw). The last few
+    thousand addresses' hashes are kept in memory: a phone scans several codes, a carrier's
+    gateway many."""
+    address = address or ""
+    digest = _client_hashes.get(address)
+    if digest is None:
+        digest = hmac.new(_hash_key(), address.encode(), hashlib.sha256).hexdigest()[:32]
+        if len(_client_hashes) >= CLIENT_HASHES_KEPT:
+            _client_hashes.clear()
+        _client_hashes[address] = digest
+    return digest
 
 
 # --- writing one batch -----------------------------------------------------------------------------
@@ -302,7 +332,7 @@ class ScanBuffer:
         with self._lock:
             self._rows.append(scan)
             size = len(self._rows)
-        if size >= int(_setting("OCOP_SCAN_FLUSH_ROWS", 500)):
+        if size >= _flush_rows():
             self._wake.set()
 
     def __len__(self) -> int:
@@ -337,7 +367,7 @@ class ScanBuffer:
         for the next round. (Draining until empty under steady traffic wrote a few rows per
         transaction, back to back — each batch's fixed cost, the transaction, the statements and
         the anomaly rules, paid for every handful of scans.)"""
-        size = int(_setting("OCOP_SCAN_FLUSH_ROWS", 500))
+        size = _flush_rows()
         written = 0
         with self._flush_lock:
             while limit is None or written < limit:

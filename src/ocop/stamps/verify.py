@@ -110,6 +110,7 @@ class Verdict:
             "status",
             self.certificate_status,
             lambda: CertificateStatus(self.certificate_status).label,
+            self.language,
         )
 
     @property
@@ -118,10 +119,14 @@ class Verdict:
 
     @property
     def headline(self) -> str:
-        return translated_once("headline", self.outcome, HEADLINES[ScanOutcome(self.outcome)])
+        return translated_once(
+            "headline", self.outcome, HEADLINES[ScanOutcome(self.outcome)], self.language
+        )
 
-    @property
+    @cached_property
     def language(self) -> str:
+        """The active language, read once per verdict (each read goes through the request's
+        context-local state, several µs)."""
         return translation.get_language() or settings.LANGUAGE_CODE
 
     @cached_property
@@ -207,10 +212,11 @@ class Verdict:
 _TRANSLATED: dict[tuple[str, str, str | None], str] = {}
 
 
-def translated_once(kind: str, key: str, make: Any) -> str:
-    """A fixed text in the active language, translated once per process and language (gettext
-    costs more than the rest of the answer's assembly)."""
-    cache_key = (kind, key, translation.get_language())
+def translated_once(kind: str, key: str, make: Any, language: str | None = None) -> str:
+    """A fixed text in the active language (`language`, when the caller has read it already),
+    translated once per process and language (gettext costs more than the rest of the answer's
+    assembly)."""
+    cache_key = (kind, key, language or translation.get_language())
     text = _TRANSLATED.get(cache_key)
     if text is None:
         text = _TRANSLATED[cache_key] = str(make())
@@ -702,8 +708,12 @@ def _gs1_well_formed(path: str, signature: str) -> bool:
 # --- recording ------------------------------------------------------------------------------------
 def place_from(request: Any) -> str:
     """The coarse place (a province code) the client chose to share, if well formed."""
-    value = request.GET.get("tinh") or request.COOKIES.get(PLACE_COOKIE) or ""
-    return value if PLACE_PATTERN.match(value) else ""
+    meta = request.META
+    # Neither the query string nor the cookies are parsed when the request has none (most scans).
+    value = (request.GET.get("tinh") if meta.get("QUERY_STRING") else "") or (
+        request.COOKIES.get(PLACE_COOKIE) if meta.get("HTTP_COOKIE") else ""
+    )
+    return value if value and PLACE_PATTERN.match(value) else ""
 
 
 def record(verdict: Verdict, request: Any, channel: str, address: str | None = None) -> None:
@@ -742,10 +752,43 @@ def unlogged(response: Any) -> Any:
 RATE_PREFIX = "ocop:verify"
 
 
+_SETTINGS: tuple[int, int, int, frozenset[str]] | None = None
+_SETTING_NAMES = frozenset(
+    {
+        "OCOP_VERIFY_RATE_LIMIT",
+        "OCOP_VERIFY_FAILURE_LIMIT",
+        "OCOP_VERIFY_RATE_WINDOW_SECONDS",
+        "OCOP_TRUSTED_PROXIES",
+    }
+)
+
+
+def _settings() -> tuple[int, int, int, frozenset[str]]:
+    """(verifications, failed verifications, window seconds, trusted proxies), read from settings
+    once per process (reset on `setting_changed`): the hot path reads them twice a scan."""
+    global _SETTINGS
+    values = _SETTINGS
+    if values is None:
+        values = _SETTINGS = (
+            int(getattr(settings, "OCOP_VERIFY_RATE_LIMIT", 600)),
+            int(getattr(settings, "OCOP_VERIFY_FAILURE_LIMIT", 60)),
+            int(getattr(settings, "OCOP_VERIFY_RATE_WINDOW_SECONDS", 60)),
+            frozenset(getattr(settings, "OCOP_TRUSTED_PROXIES", ()) or ()),
+        )
+    return values
+
+
+def forget_settings(*, setting: str = "", **_signal: object) -> None:
+    """Drop the settings read by `_settings` (connected to `setting_changed`)."""
+    global _SETTINGS
+    if not setting or setting in _SETTING_NAMES:
+        _SETTINGS = None
+
+
 def client_address(request: Any) -> str:
     """REMOTE_ADDR; X-Forwarded-For only from a configured trusted proxy."""
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
-    trusted = set(getattr(settings, "OCOP_TRUSTED_PROXIES", ()) or ())
+    trusted = _settings()[3]
     if remote not in trusted:
         return remote
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -760,11 +803,7 @@ def rate_limits() -> tuple[int, int, int]:
 
     Loose for all verifications (carriers put many phones behind one address), tight for failures.
     """
-    return (
-        int(getattr(settings, "OCOP_VERIFY_RATE_LIMIT", 600)),
-        int(getattr(settings, "OCOP_VERIFY_FAILURE_LIMIT", 60)),
-        int(getattr(settings, "OCOP_VERIFY_RATE_WINDOW_SECONDS", 60)),
-    )
+    return _settings()[:3]
 
 
 def _window_key(scope: str, address: str, window: int) -> tuple[str, int]:

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from ocop.core import clock
-from ocop.stamps import codes, scanlog
+from ocop.stamps import codes, scanlog, verify
 from ocop.stamps.models import ScanEvent
 from ocop.stamps.tests.verify_support import (
     GTIN,
@@ -367,3 +367,19 @@ def test_the_kept_fragments_follow_the_language(client):
     assert "Chủ thể sản xuất" in vietnamese
     assert "Chủ thể sản xuất" not in english
     assert 'lang="en"' in english
+
+
+def test_the_shared_place_comes_from_the_query_or_the_cookie_and_is_checked():
+    from django.test import RequestFactory
+
+    factory = RequestFactory()
+    with_query = factory.get("/v/x", {"tinh": "01"})
+    with_cookie = factory.get("/v/x")
+    with_cookie.COOKIES[verify.PLACE_COOKIE] = "79"
+    with_cookie.META["HTTP_COOKIE"] = f"{verify.PLACE_COOKIE}=79"
+    bad = factory.get("/v/x", {"tinh": "Hà Nội"})
+
+    assert verify.place_from(with_query) == "01"
+    assert verify.place_from(with_cookie) == "79"
+    assert verify.place_from(bad) == ""
+    assert verify.place_from(factory.get("/v/x")) == ""

@@ -128,3 +128,15 @@ def test_memory_stays_bounded_under_a_flood_of_addresses():
 
     assert len(windows._all) <= 3 and len(windows._failed) <= 3
     assert windows._all.get("198.51.100.9") == 1
+
+
+def test_limits_changed_in_settings_apply_at_once(settings):
+    """The limits are read once per process and read again when a setting changes."""
+    client = Client()
+    for _ in range(2):
+        client.get("/v/khong-phai-ma")
+    assert client.get("/v/khong-phai-ma").status_code == 429
+
+    settings.OCOP_VERIFY_FAILURE_LIMIT = 10
+
+    assert client.get("/v/khong-phai-ma").status_code == 400
