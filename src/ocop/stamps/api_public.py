@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET
 from ninja import Router, Schema
 
 from ocop.core.access import access
-from ocop.core.problem import problem_response
+from ocop.core.problem import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
+from ocop.core.problem import problem_body, problem_response
 from ocop.core.schemas import ProblemOut
 from ocop.stamps import verify
 from ocop.stamps.models_scan import ScanChannel
@@ -122,22 +123,29 @@ def verification_response(request: HttpRequest, code: str) -> HttpResponse:
         )
     if result.http_status == 200:
         return _json(result.as_dict(), 200)
-    return verify.unlogged(
-        problem_response(
+    response = HttpResponse(
+        _problem_json(result), status=result.http_status, content_type=PROBLEM_CONTENT_TYPE
+    )
+    response["Cache-Control"] = NO_STORE
+    return verify.unlogged(response)
+
+
+def _problem_json(result: verify.Verdict) -> str:
+    """The problem+json body of a code that is not genuine: the same for every code with the
+    same outcome and language, so it is built once per process (forged codes come in bursts)."""
+
+    def build() -> str:
+        body = problem_body(
             code=result.error_code,
-            title=_problem_title(result.language),
+            title=_("Không phải tem thật / không hợp lệ"),
             status=result.http_status,
             detail=result.headline,
-            headers={"Cache-Control": NO_STORE},
-            extra={"outcome": result.outcome, "genuine": False},
+            outcome=result.outcome,
+            genuine=False,
         )
-    )
+        return json.dumps(body, ensure_ascii=False)
 
-
-def _problem_title(language: str) -> str:
-    return verify.translated_once(
-        "title", "problem", lambda: _("Không phải tem thật / không hợp lệ"), language
-    )
+    return verify.translated_once("problem", result.outcome, build, result.language)
 
 
 @access.public
