@@ -164,3 +164,19 @@ def test_a_failing_rule_never_loses_the_written_scans(monkeypatch):
     flush(scan(serial=17, outcome="inactive"))
 
     assert scanlog.ScanEvent.objects.filter(stamp_serial=17).exists()
+
+
+def test_the_burst_count_reads_a_bounded_number_of_rows(settings):
+    """However many forged scans one address has sent in the window, each flush counts at most
+    the threshold + 1 of them."""
+    from ocop.stamps.anomalies import recent_rejections
+
+    since = clock.now() - dt.timedelta(minutes=10)
+    flush(*[scan(outcome="forged", client_hash="a" * 32) for _ in range(30)])
+    flush(scan(outcome="forged", client_hash="b" * 32))
+
+    assert recent_rejections(["a" * 32, "b" * 32, "c" * 32], since, cap=6) == {
+        "a" * 32: 6,
+        "b" * 32: 1,
+        "c" * 32: 0,
+    }
