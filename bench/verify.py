@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import os
@@ -341,20 +342,34 @@ class Load:
         return done / (time.perf_counter() - start)
 
     async def open_loop(self, rate: float, seconds: float, pool: int) -> list[float]:
-        """Latencies (ms) of requests scheduled at `rate`/s, timed from their scheduled send."""
-        queue: asyncio.Queue[float | None] = asyncio.Queue()
+        """Latencies (ms) of requests scheduled at `rate`/s, timed from their scheduled send.
+
+        Requests wait in a queue for a free connection (one request at a time per connection, no
+        pipelining), so a slow answer delays the ones scheduled behind it and that delay counts.
+        Built on asyncio protocols rather than streams: the client shares the cores with the
+        server, and streams cost it about twice the CPU per request."""
+        loop = asyncio.get_running_loop()
+        waiting: collections.deque[tuple[float, bytes]] = collections.deque()
+        idle: list[_Connection] = []
         latencies: list[float] = []
+        requests = [
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\n\r\n".encode()
+            for path in self.paths
+        ]
 
-        async def worker():
-            conn = await self._connect()
-            try:
-                while (scheduled := await queue.get()) is not None:
-                    await self._one(conn)
-                    latencies.append((time.perf_counter() - scheduled) * 1000)
-            finally:
-                conn[1].close()
+        def answered(conn: _Connection, status: int, scheduled: float) -> None:
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+            if waiting:
+                conn.send(*waiting.popleft())
+            else:
+                idle.append(conn)
 
-        workers = [asyncio.create_task(worker()) for _ in range(pool)]
+        for _ in range(pool):
+            _transport, conn = await loop.create_connection(
+                lambda: _Connection(answered), "127.0.0.1", self.port
+            )
+            idle.append(conn)
         start = time.perf_counter() + 0.2
         total = int(rate * seconds)
         for n in range(total):
@@ -362,11 +377,59 @@ class Load:
             delay = at - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            queue.put_nowait(at)
-        for _ in workers:
-            queue.put_nowait(None)
-        await asyncio.gather(*workers)
+            self.cursor = (self.cursor + 1) % len(requests)
+            if idle:
+                idle.pop().send(at, requests[self.cursor])
+            else:
+                waiting.append((at, requests[self.cursor]))
+        deadline = time.perf_counter() + 30
+        while len(latencies) < total and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        for conn in idle:
+            conn.close()
         return latencies
+
+
+class _Connection(asyncio.Protocol):
+    """One keep-alive HTTP/1.1 connection of the open-loop client: sends a request, reads the
+    answer (Content-Length bodies: what the server sends here), reports it."""
+
+    def __init__(self, answered) -> None:
+        self._answered = answered
+        self._buffer = b""
+        self._scheduled = 0.0
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def send(self, scheduled: float, request: bytes) -> None:
+        self._scheduled = scheduled
+        self.transport.write(request)
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        head_end = self._buffer.find(b"\r\n\r\n")
+        if head_end < 0:
+            return
+        head = self._buffer[:head_end].lower()
+        marker = head.find(b"content-length:")
+        if marker < 0:
+            raise RuntimeError("the open-loop client reads Content-Length answers only")
+        length = int(
+            head[
+                marker + 15 : head.find(b"\r\n", marker) if head.find(b"\r\n", marker) > 0 else None
+            ]
+        )
+        if len(self._buffer) < head_end + 4 + length:
+            return
+        self._buffer = self._buffer[head_end + 4 + length :]
+        status = int(head[9:12])
+        self._answered(self, status, self._scheduled)
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
 
 
 WRK = shutil.which("wrk")
@@ -478,7 +541,9 @@ async def measure(
     ratio = statistics.median(cand_runs) / statistics.median(base_runs)
     spread = (max(ratios) - min(ratios)) / statistics.median(ratios)
     rate = 0.7 * statistics.median(cand_runs)
+    client_cpu = time.process_time()
     latencies = await Load(port, candidate_paths).open_loop(rate, opts.latency_seconds, 64)
+    client_cpu = 1e6 * (time.process_time() - client_cpu) / max(len(latencies), 1)
     return {
         "baseline_rps": base_runs,
         "candidate_rps": cand_runs,
@@ -488,6 +553,7 @@ async def measure(
         "noisy": spread > NOISY_SPREAD,
         "latency_rate_rps": rate,
         "latency_requests": len(latencies),
+        "latency_client_cpu_us": round(client_cpu, 1),
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
         "p99_ms": percentile(latencies, 99),
@@ -560,7 +626,8 @@ def write_results(result: dict, lines: list[str], name: str) -> None:
         f"| verification (`{result['config']['path']}`) req/s per round | {', '.join(f'{x:.0f}' for x in r['candidate_rps'])} |",
         f"| ratio of medians | {r['ratio_of_medians']:.2f} (spread {r['spread']:.1%}"
         f"{', noisy' if r['noisy'] else ''}) |",
-        f"| fixed rate for latency | {r['latency_rate_rps']:.0f} req/s, {r['latency_requests']} requests |",
+        f"| fixed rate for latency | {r['latency_rate_rps']:.0f} req/s, {r['latency_requests']} requests; "
+        f"client CPU {r.get('latency_client_cpu_us', 0):.0f} µs per request |",
         f"| p50 / p95 / p99 | {r['p50_ms']:.1f} / {r['p95_ms']:.1f} / {r['p99_ms']:.1f} ms |",
         f"| CPU µs per request, {base_name} (median of rounds) | {_cpu_text(r, 'baseline')} |",
         f"| CPU µs per request, verification | {_cpu_text(r, 'candidate')} |",
