@@ -59,6 +59,17 @@ def geography(_geography_committed, db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the test's thread (LocaleMiddleware activates
+    the request's language and nothing deactivates it): every test ends back in the site's
+    default language, so a later test's rendering does not depend on the order tests run in."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_verification_limits():
     """Verification rate limits count per process (stamps.verify.WINDOWS): every test starts
     from zero, as it does with a cleared cache."""
