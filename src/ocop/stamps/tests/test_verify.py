@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ocop.core import clock
 from ocop.stamps import codes, scanlog, verify
@@ -383,3 +385,20 @@ def test_the_shared_place_comes_from_the_query_or_the_cookie_and_is_checked():
     assert verify.place_from(with_cookie) == "79"
     assert verify.place_from(bad) == ""
     assert verify.place_from(factory.get("/v/x")) == ""
+
+
+@given(code=st.text(min_size=0, max_size=70))
+@settings(max_examples=300, deadline=None)
+def test_the_pages_code_links_are_what_reverse_gives(code):
+    from django.urls import NoReverseMatch, reverse
+
+    from ocop.stamps.views_public import code_url
+
+    for name in ("verify:report", "verify:place"):
+        try:
+            expected = reverse(name, kwargs={"code": code})
+        except NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                code_url(name, code)
+            continue
+        assert code_url(name, code) == expected
