@@ -9,15 +9,9 @@ class StampsConfig(AppConfig):
     verbose_name = _("Tem truy xuất")
 
     def ready(self) -> None:
-        from django.core.signals import setting_changed
-
         from ocop.core import readiness
-        from ocop.stamps import codes, scanlog, verify
+        from ocop.stamps import verify
 
-        # What the verification path reads from settings once per process follows changes.
-        setting_changed.connect(codes.forget_keys, dispatch_uid="ocop.stamps.keys")
-        setting_changed.connect(verify.forget_settings, dispatch_uid="ocop.stamps.verify")
-        setting_changed.connect(scanlog.forget_settings, dispatch_uid="ocop.stamps.scanlog")
         # The verification lookups' PostgreSQL functions follow the code: every migrate
         # (re)creates them from the current query (stamps.verify._Prepared).
         post_migrate.connect(

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ocop.core.codes import gtin_check_digit, gtin_is_valid
+from ocop.core.settings_cache import read_once
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHECK_ALPHABET = ALPHABET + "*~$=U"  # Crockford's check symbols, value mod 37
@@ -77,26 +78,13 @@ def _key_bytes(value: bytes | str) -> bytes:
     return value if isinstance(value, bytes) else value.encode()
 
 
-_KEY_SETTINGS = frozenset({"OCOP_STAMP_KEYS", "OCOP_STAMP_ACTIVE_KEY", "SECRET_KEY"})
-_keys_cache: dict[str, bytes] | None = None
-
-
+@read_once("OCOP_STAMP_KEYS", "OCOP_STAMP_ACTIVE_KEY", "SECRET_KEY")
 def keys() -> dict[str, bytes]:
     """The verification keys: settings.OCOP_STAMP_KEYS, or one key "A" derived from SECRET_KEY.
 
     Read once per process (every verification asks), and again after a change of the settings
     involved (`setting_changed`: tests, `override_settings`)."""
-    global _keys_cache
-    if _keys_cache is None:
-        _keys_cache = _read_keys()
-    return _keys_cache
-
-
-def forget_keys(*, setting: str = "", **_signal: object) -> None:
-    """Drop the keys read from settings (connected to `setting_changed`)."""
-    global _keys_cache
-    if not setting or setting in _KEY_SETTINGS:
-        _keys_cache = None
+    return _read_keys()
 
 
 def _read_keys() -> dict[str, bytes]:

@@ -39,6 +39,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from ocop.core.settings_cache import read_once
 from ocop.geo.models import Province
 from ocop.stamps.models_scan import RejectedScan, ScanEvent, ScanTally
 
@@ -69,53 +70,39 @@ def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
-_hash_key_cache: bytes | None = None
-_client_hashes: dict[str, str] = {}
 CLIENT_HASHES_KEPT = 4096
-_flush_rows_cache: int | None = None
-_SETTING_NAMES = frozenset({"OCOP_SCAN_HASH_KEY", "SECRET_KEY", "OCOP_SCAN_FLUSH_ROWS"})
 
 
-def _hash_key() -> bytes:
-    global _hash_key_cache
-    key = _hash_key_cache
-    if key is None:
-        configured, secret = _setting("OCOP_SCAN_HASH_KEY", ""), settings.SECRET_KEY
-        derived = (
-            configured
-            or hmac.new(secret.encode(), b"ocop.stamps.scan-client", hashlib.sha256).hexdigest()
-        )
-        key = _hash_key_cache = derived.encode()
-    return key
+@read_once("OCOP_SCAN_HASH_KEY", "SECRET_KEY")
+def _client_hashing() -> tuple[bytes, dict[str, str]]:
+    """(the client-address hash key, the hashes of the last few thousand addresses under it)."""
+    configured = _setting("OCOP_SCAN_HASH_KEY", "")
+    derived = (
+        configured
+        or hmac.new(
+            settings.SECRET_KEY.encode(), b"ocop.stamps.scan-client", hashlib.sha256
+        ).hexdigest()
+    )
+    return derived.encode(), {}
 
 
+@read_once("OCOP_SCAN_FLUSH_ROWS")
 def _flush_rows() -> int:
-    global _flush_rows_cache
-    rows = _flush_rows_cache
-    if rows is None:
-        rows = _flush_rows_cache = int(_setting("OCOP_SCAN_FLUSH_ROWS", 500))
-    return rows
-
-
-def forget_settings(*, setting: str = "", **_signal: object) -> None:
-    """Drop what was read from settings once per process (connected to `setting_changed`)."""
-    global _hash_key_cache, _flush_rows_cache
-    if not setting or setting in _SETTING_NAMES:
-        _hash_key_cache = _flush_rows_cache = None
-        _client_hashes.clear()
+    return int(_setting("OCOP_SCAN_FLUSH_ROWS", 500))
 
 
 def client_hash(address: str) -> str:
     """A keyed hash of the client address (personal data is never stored raw). The last few
     thousand addresses' hashes are kept in memory: a phone scans several codes, a carrier's
     gateway many."""
+    key, kept = _client_hashing()
     address = address or ""
-    digest = _client_hashes.get(address)
+    digest = kept.get(address)
     if digest is None:
-        digest = hmac.new(_hash_key(), address.encode(), hashlib.sha256).hexdigest()[:32]
-        if len(_client_hashes) >= CLIENT_HASHES_KEPT:
-            _client_hashes.clear()
-        _client_hashes[address] = digest
+        digest = hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+        if len(kept) >= CLIENT_HASHES_KEPT:
+            kept.clear()
+        kept[address] = digest
     return digest
 
 

@@ -32,6 +32,7 @@ from ocop.certificates import selectors as certificate_selectors
 from ocop.certificates.constants import IN_FORCE, CertificateStatus
 from ocop.certificates.models import Certificate
 from ocop.core import clock
+from ocop.core.settings_cache import read_once
 from ocop.stamps import codes, scanlog
 from ocop.stamps.constants import StampState
 from ocop.stamps.models_register import Stamp, StampBatch
@@ -752,37 +753,21 @@ def unlogged(response: Any) -> Any:
 RATE_PREFIX = "ocop:verify"
 
 
-_SETTINGS: tuple[int, int, int, frozenset[str]] | None = None
-_SETTING_NAMES = frozenset(
-    {
-        "OCOP_VERIFY_RATE_LIMIT",
-        "OCOP_VERIFY_FAILURE_LIMIT",
-        "OCOP_VERIFY_RATE_WINDOW_SECONDS",
-        "OCOP_TRUSTED_PROXIES",
-    }
+@read_once(
+    "OCOP_VERIFY_RATE_LIMIT",
+    "OCOP_VERIFY_FAILURE_LIMIT",
+    "OCOP_VERIFY_RATE_WINDOW_SECONDS",
+    "OCOP_TRUSTED_PROXIES",
 )
-
-
 def _settings() -> tuple[int, int, int, frozenset[str]]:
     """(verifications, failed verifications, window seconds, trusted proxies), read from settings
-    once per process (reset on `setting_changed`): the hot path reads them twice a scan."""
-    global _SETTINGS
-    values = _SETTINGS
-    if values is None:
-        values = _SETTINGS = (
-            int(getattr(settings, "OCOP_VERIFY_RATE_LIMIT", 600)),
-            int(getattr(settings, "OCOP_VERIFY_FAILURE_LIMIT", 60)),
-            int(getattr(settings, "OCOP_VERIFY_RATE_WINDOW_SECONDS", 60)),
-            frozenset(getattr(settings, "OCOP_TRUSTED_PROXIES", ()) or ()),
-        )
-    return values
-
-
-def forget_settings(*, setting: str = "", **_signal: object) -> None:
-    """Drop the settings read by `_settings` (connected to `setting_changed`)."""
-    global _SETTINGS
-    if not setting or setting in _SETTING_NAMES:
-        _SETTINGS = None
+    once per process (the hot path reads them twice a scan)."""
+    return (
+        int(getattr(settings, "OCOP_VERIFY_RATE_LIMIT", 600)),
+        int(getattr(settings, "OCOP_VERIFY_FAILURE_LIMIT", 60)),
+        int(getattr(settings, "OCOP_VERIFY_RATE_WINDOW_SECONDS", 60)),
+        frozenset(getattr(settings, "OCOP_TRUSTED_PROXIES", ()) or ()),
+    )
 
 
 def client_address(request: Any) -> str:
