@@ -93,8 +93,9 @@ if _db_url:
     }
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 2
-        # Never a named prepared statement, whatever the cursor (the hot paths bind some
-        # parameters on the server): a transaction-mode pooler in front stays possible.
+        # psycopg never prepares a cursor's statements by name: the one statement prepared
+        # by name is the public verification's lookup, and only while
+        # OCOP_DB_PREPARED_STATEMENTS is on (below; ADR 0007).
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -245,6 +246,10 @@ OCOP_STAMP_KEYS = {
 OCOP_STAMP_ACTIVE_KEY = env_str("OCOP_STAMP_ACTIVE_KEY", "")
 
 # --- Public verification, scan log and anomaly rules (ADR 0006) --------------------------------------
+# The verification's lookup is prepared by name once per database session (PostgreSQL parses
+# and plans it once). Turn off behind a transaction-mode pooler that cannot carry named
+# prepared statements (PgBouncer before 1.21, or with max_prepared_statements = 0).
+OCOP_DB_PREPARED_STATEMENTS = env_bool("OCOP_DB_PREPARED_STATEMENTS", True)
 OCOP_VERIFY_RATE_LIMIT = env_int("OCOP_VERIFY_RATE_LIMIT", 600)
 OCOP_VERIFY_FAILURE_LIMIT = env_int("OCOP_VERIFY_FAILURE_LIMIT", 60)
 OCOP_VERIFY_RATE_WINDOW_SECONDS = env_int("OCOP_VERIFY_RATE_WINDOW_SECONDS", 60)

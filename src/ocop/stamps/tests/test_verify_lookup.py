@@ -104,9 +104,11 @@ def test_inside_a_transaction_a_database_error_is_not_retried(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as a request runs
-def test_the_libpq_path_answers_what_the_recorded_path_answers():
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "unnamed"])
+def test_the_libpq_path_answers_what_the_recorded_path_answers(prepared, settings):
     from django.test.utils import CaptureQueriesContext
 
+    settings.OCOP_DB_PREPARED_STATEMENTS = prepared
     with clock.freeze(TODAY), fresh_buffer():
         serial = scanned_stamp().serial  # counters too: every column type of the row
         assert not connection.queries_logged
@@ -244,6 +246,63 @@ def test_a_database_error_on_the_libpq_path_is_djangos_error():
         verify._execute_one(connection, "SELECT * FROM no_such_table WHERE id = %s", 1)
     assert verify._execute_one(connection, "SELECT %s::bigint + 1", 41) == (42,)
     assert verify._execute_one(connection, "SELECT 1 WHERE %s::bigint < 0", 5) is None
+
+
+def _named_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements ORDER BY name")
+        return [name for (name,) in cursor.fetchall()]
+
+
+needs_libpq = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the libpq path exists on PostgreSQL only"
+)
+
+
+@needs_libpq
+@pytest.mark.django_db(transaction=True)
+def test_the_lookup_is_prepared_once_per_session_and_again_when_the_session_lost_it():
+    with clock.freeze(TODAY), fresh_buffer():
+        serial = genuine_stamp().serial
+        connection.close()
+        first = verify.stamp_lookup(serial)
+        verify.stamp_lookup(serial)
+        named = _named_statements()
+        assert len(named) == 1 and named[0].startswith("ocop_one_row_")
+
+        # A pooler's DISCARD ALL (or a DEALLOCATE) drops it under us: prepared again, same row.
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+        assert _named_statements() == []
+        again = verify.stamp_lookup(serial)
+        assert _named_statements() == named
+        assert (again.serial, again.lot_number, again.certificate.number) == (
+            first.serial,
+            first.lot_number,
+            first.certificate.number,
+        )
+
+        # A server session that has it already (a pooler handing over a connection one of our
+        # processes prepared it on): the name is the statement's digest, so it is used as is.
+        ((text, name),) = connection._ocop_one_row._queries.values()
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(f"PREPARE {name.decode()}(bigint) AS {text.decode()}")  # noqa: S608
+        taken = verify.stamp_lookup(serial)
+        assert (taken.serial, taken.certificate.number) == (serial, first.certificate.number)
+        assert _named_statements() == named
+
+
+@needs_libpq
+@pytest.mark.django_db(transaction=True)
+def test_with_prepared_statements_off_nothing_is_prepared_by_name(settings):
+    settings.OCOP_DB_PREPARED_STATEMENTS = False
+    with clock.freeze(TODAY), fresh_buffer():
+        serial = genuine_stamp().serial
+        connection.close()
+        assert verify.stamp_lookup(serial).serial == serial
+        assert verify.stamp_lookup(serial + 1) is None
+        assert _named_statements() == []
 
 
 @pytest.mark.django_db
