@@ -1,6 +1,7 @@
 """Public verification under load: the verification endpoint against a bare Django view.
 
     .venv/bin/python bench/verify.py            # PostgreSQL database ocop_bench_verify on 127.0.0.1:5432
+    .venv/bin/python bench/verify.py --database sqlite   # the embedded SQLite database (WAL)
 
 Quality targets §2.1. One granian server (WSGI, production settings, PostgreSQL, scan logging and
 rate limiting on) serves both the candidate, `GET /api/v1/public/verify/{code}` cycling through
@@ -72,6 +73,9 @@ NAMES = {
     "logging": "verify_logging",
 }
 RATIO_TARGETS = {"api": 0.5, "page": 0.5, "forged": 0.8, "logging": 0.85}
+# Absolute throughput for reference (quality targets §2.1, 2 cores), by database.
+REFERENCE_RPS = {"postgresql": 1000, "sqlite": 800}
+SQLITE_FILE = ROOT / "var" / "bench" / "verify.sqlite3"
 
 
 def forge(token: str) -> str:
@@ -82,9 +86,14 @@ def forge(token: str) -> str:
 
 # --- environment -------------------------------------------------------------------------------------
 def server_env(db_url: str) -> dict[str, str]:
+    """The server's environment; `db_url` empty: the site's own SQLite settings (WAL, immediate
+    transactions) on the bench's file (bench/verify_settings.py)."""
     env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    if not db_url:
+        env["BENCH_SQLITE_FILE"] = str(SQLITE_FILE)
     env.update(
-        DATABASE_URL=db_url,
+        **({"DATABASE_URL": db_url} if db_url else {}),
         DJANGO_SETTINGS_MODULE="verify_settings",
         PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT / "src")]),
         DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-" + "k" * 50),
@@ -98,6 +107,31 @@ def recreate_database(name: str) -> None:
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def recreate_sqlite() -> None:
+    SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
+
+
+def settle_sqlite() -> None:
+    """Fresh statistics, and the seeding's write-ahead log folded into the database file."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(SQLITE_FILE)) as conn:
+        conn.execute("ANALYZE")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class NoDatabaseMeter:
+    """SQLite runs inside the server's processes: its CPU is the server's."""
+
+    def sample(self) -> dict[str, float]:
+        return {}
+
+    def close(self) -> None:
+        pass
 
 
 def settle_database(name: str) -> None:
@@ -256,7 +290,7 @@ class CpuMeter:
     """CPU time per request of the server's processes, the database (split by role, see
     `PostgresMeter`) and this client."""
 
-    def __init__(self, server_pid: int, postgres: PostgresMeter) -> None:
+    def __init__(self, server_pid: int, postgres: PostgresMeter | NoDatabaseMeter) -> None:
         self.server_pid, self.postgres = server_pid, postgres
 
     def start(self) -> None:
@@ -601,6 +635,12 @@ def _cpu_text(r: dict, side: str) -> str:
     return ", ".join(f"{k} {v:.0f}" for k, v in cpu.items()) or "n/a"
 
 
+def _database_text(config: dict) -> str:
+    if config.get("database") == "sqlite":
+        return "SQLite (WAL, in the server's processes)"
+    return f"PostgreSQL over {config.get('db_transport', 'tcp')}"
+
+
 def write_results(result: dict, lines: list[str], name: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
@@ -615,7 +655,7 @@ def write_results(result: dict, lines: list[str], name: str) -> None:
         "",
         f"- when: {result['when']}; commit {m['commit']}; {m['platform']}; {m['cpus']} CPUs",
         f"- server: granian {m['granian']} WSGI, {result['config']['workers']} workers × "
-        f"{result['config']['threads']} threads; Django {m['django']}; PostgreSQL over {result['config'].get('db_transport', 'tcp')}; "
+        f"{result['config']['threads']} threads; Django {m['django']}; {_database_text(result['config'])}; "
         f"{result['config']['stamps']} seeded stamps; scan logging and rate limits on",
         f"- load: {m['load_generator']}; {result['config']['connections']} connections; "
         f"{result['config']['rounds']} × (baseline, candidate) rounds of {result['config']['round']} s",
@@ -658,6 +698,13 @@ def main() -> int:
     parser.add_argument("--out", default="")
     parser.add_argument("--route", choices=sorted(ROUTES), default="api")
     parser.add_argument(
+        "--database",
+        choices=sorted(REFERENCE_RPS),
+        default="postgresql",
+        help="the server's database: PostgreSQL (default) or the embedded SQLite database, with "
+        "the site's own SQLite settings (WAL, immediate transactions) on var/bench/verify.sqlite3",
+    )
+    parser.add_argument(
         "--db-transport",
         choices=["socket", "tcp"],
         default="socket",
@@ -676,28 +723,37 @@ def main() -> int:
         seed(opts.stamps, Path(opts.out))
         return 0
 
+    sqlite = opts.database == "sqlite"
     socket_dir = Path("/var/run/postgresql")
-    if opts.db_transport == "socket" and (socket_dir / ".s.PGSQL.5432").exists():
+    if sqlite:
+        db_url, opts.db_transport = "", "in process"
+    elif opts.db_transport == "socket" and (socket_dir / ".s.PGSQL.5432").exists():
         db_url = f"postgres://postgres@{str(socket_dir).replace('/', '%2F')}/{opts.db}"
     else:
         opts.db_transport = "tcp"
         db_url = f"postgres://postgres@127.0.0.1:5432/{opts.db}"
     env = server_env(db_url)
-    recreate_database(opts.db)
+    if sqlite:
+        recreate_sqlite()
+    else:
+        recreate_database(opts.db)
     run([PYTHON, "manage.py", "migrate", "--noinput"], env)
     tokens_file = RESULTS / ".verify-tokens.txt"
     RESULTS.mkdir(parents=True, exist_ok=True)
     run([PYTHON, __file__, "seed", "--stamps", str(opts.stamps), "--out", str(tokens_file)], env)
     tokens = tokens_file.read_text().split()
     tokens_file.unlink()
-    settle_database(opts.db)
+    if sqlite:
+        settle_sqlite()
+    else:
+        settle_database(opts.db)
     random.shuffle(tokens)
 
     load_before = os.getloadavg()
     port = free_port()
     server = start_server(env, port, opts.workers, opts.threads)
     servers = [server]
-    postgres = PostgresMeter(opts.db)
+    postgres = NoDatabaseMeter() if sqlite else PostgresMeter(opts.db)
     try:
         meter = CpuMeter(server.pid, postgres)
         ports, meters = (port, port), (meter, meter)
@@ -720,13 +776,14 @@ def main() -> int:
     ratio_ok = measurements["ratio_of_medians"] >= target_ratio and not measurements["noisy"]
     p99_ok = measurements["p99_ms"] <= TARGET_P99_MS
     noisy = " NOISY" if measurements["noisy"] else ""
-    name = NAMES[opts.route]
+    name = NAMES[opts.route] + ("_sqlite" if sqlite else "")
+    reference = REFERENCE_RPS[opts.database]
     lines = [
         f"{name}_throughput_ratio {measurements['ratio_of_medians']:.2f} target>={target_ratio:.2f} "
         f"{'PASS' if ratio_ok else 'FAIL'}{noisy}",
         f"{name}_p99_ms {measurements['p99_ms']:.1f} target<={TARGET_P99_MS:.0f} "
         f"{'PASS' if p99_ok else 'FAIL'}",
-        f"{name}_throughput_rps {statistics.median(measurements['candidate_rps']):.0f} ref>=1000",
+        f"{name}_throughput_rps {statistics.median(measurements['candidate_rps']):.0f} ref>={reference}",
     ]
     about = machine()
     about["load_generator"] = (
@@ -750,6 +807,7 @@ def main() -> int:
             "rounds": opts.rounds,
             "warmup": opts.warmup,
             "latency_seconds": opts.latency_seconds,
+            "database": opts.database,
             "db_transport": opts.db_transport,
         },
         "measurements": measurements,

@@ -16,3 +16,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "E
 # without): scans are buffered as usual but never written (no flusher thread, no exit flush).
 if os.environ.get("BENCH_SCAN_LOG") == "off":
     OCOP_SCAN_FLUSH_THREAD = False
+
+# `bench/verify.py --database sqlite`: the site's own SQLite settings (WAL, immediate
+# transactions, busy timeout) on the bench's file.
+if os.environ.get("BENCH_SQLITE_FILE"):
+    DATABASES["default"]["NAME"] = os.environ["BENCH_SQLITE_FILE"]  # noqa: F405

@@ -103,6 +103,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "ocop.sqlite3"),
+            # Kept open between requests, as on PostgreSQL: opening the file and running the
+            # PRAGMAs below on every request cost more than the public verification's lookup.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # WAL + IMMEDIATE: readers never block, writers serialise at BEGIN (see quality targets).
                 "transaction_mode": "IMMEDIATE",
