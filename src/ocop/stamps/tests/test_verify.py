@@ -402,3 +402,92 @@ def test_the_pages_code_links_are_what_reverse_gives(code):
                 code_url(name, code)
             continue
         assert code_url(name, code) == expected
+
+
+# --- the API's genuine answer, kept in pieces around the serial and the counters -------------------
+texts = st.text(max_size=12)
+days = st.one_of(st.none(), st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)))
+moments = st.one_of(
+    st.none(),
+    st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 1, 1), timezones=st.just(dt.UTC)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    outcome=st.sampled_from([verify.ScanOutcome.GENUINE, verify.ScanOutcome.NOT_IN_FORCE]),
+    status=st.sampled_from(["valid", "expiring", "revoked", "suspended", "expired", "superseded"]),
+    names=st.lists(texts, min_size=7, max_size=7),
+    stars=st.one_of(st.none(), st.integers(3, 5)),
+    lot_days=st.tuples(days, days, days),
+    serials=st.lists(st.integers(1, 2**63 - 1), min_size=2, max_size=2),
+    counts=st.lists(st.integers(0, 10**6), min_size=2, max_size=2),
+    firsts=st.lists(moments, min_size=2, max_size=2),
+    places=st.lists(texts, min_size=2, max_size=2),
+    language=st.sampled_from(["vi", "en"]),
+)
+def test_the_genuine_api_answer_is_the_verdict_encoded(
+    outcome, status, names, stars, lot_days, serials, counts, firsts, places, language
+):
+    """Two codes with the same certificate, status, lot and language share the kept pieces, yet
+    each answer is exactly `json.dumps(as_dict())` with its own serial and counters."""
+    import json
+
+    from django.utils import translation
+
+    from ocop.stamps import api_public
+
+    product, code, producer, commune, province, reason, lot = names
+    valid_until, produced, best_before = lot_days
+    with translation.override(language):
+        for serial, count, first, place in zip(serials, counts, firsts, places, strict=True):
+            verdict = verify.Verdict(
+                outcome=outcome,
+                token="X",
+                serial=serial,
+                product_name=product,
+                product_code=code,
+                producer_name=producer,
+                commune_name=commune,
+                province_name=province,
+                stars=stars,
+                certificate_number="01/2025/OCOP",
+                certificate_status=status,
+                certificate_valid_until=valid_until,
+                status_reason=reason,
+                lot_number=lot,
+                production_date=produced,
+                best_before=best_before,
+                scan_count=count,
+                first_scanned_at=first,
+                first_scanned_place=place,
+            )
+            expected = json.dumps(verdict.as_dict(), ensure_ascii=False)
+            assert api_public.genuine_json(verdict) == expected
+            assert json.loads(api_public.genuine_json(verdict))["scans"]["count"] == count
+
+
+def test_codes_of_one_lot_get_their_own_serial_and_counters_from_the_api(client):
+    first = genuine_stamp()
+    second = genuine_stamp(batch=first.batch, lot=first.lot)
+    api(client, token(first))
+    scanlog.flush()
+
+    again = api(client, token(first)).json()
+    other = api(client, token(second)).json()
+    stamp = first
+    stamp.lot.certificate.revoked_at = clock.now()
+    stamp.lot.certificate.revocation_public_reason = "Vi phạm an toàn thực phẩm."
+    stamp.lot.certificate.save(update_fields=["revoked_at", "revocation_public_reason"])
+    revoked = api(client, token(second)).json()
+
+    assert again["product"] == other["product"]
+    assert (again["serial"], other["serial"]) == (
+        codes.human_serial(first.serial),
+        codes.human_serial(second.serial),
+    )
+    assert (again["scans"]["count"], other["scans"]["count"]) == (1, 0)
+    assert again["scans"]["first_at"] is not None and other["scans"]["first_at"] is None
+    assert (revoked["outcome"], revoked["valid"]) == ("not_in_force", False)
+    assert revoked["certificate"]["status"] == "revoked"
+    assert revoked["certificate"]["reason"] == "Vi phạm an toàn thực phẩm."
