@@ -5,18 +5,20 @@ import datetime as dt
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _frozen: dt.datetime | None = None
 
 
 def now() -> dt.datetime:
-    return _frozen if _frozen is not None else timezone.now()
+    """The current moment, aware, in UTC (as `django.utils.timezone.now()` with USE_TZ)."""
+    return _frozen if _frozen is not None else dt.datetime.now(dt.UTC)
 
 
 def today() -> dt.date:
-    return now().astimezone(LOCAL_TZ).date()
+    """Today's date in Vietnam."""
+    if _frozen is not None:
+        return _frozen.astimezone(LOCAL_TZ).date()
+    return dt.datetime.now(LOCAL_TZ).date()
 
 
 @contextlib.contextmanager

@@ -322,7 +322,7 @@ class _Prepared:
     def __init__(self, name: str, build) -> None:
         self.name = name
         self._build = build
-        self._compiled: dict[str, tuple[str, Any, list]] = {}
+        self._compiled: dict[str, tuple[str, tuple]] = {}
 
     def select(self, alias: str = DEFAULT_DB_ALIAS) -> tuple[str, Any]:
         """(SQL with one %s, compiler) of the queryset."""
@@ -344,20 +344,26 @@ class _Prepared:
         if connections[alias].vendor == "postgresql":
             sql = f"SELECT * FROM {self.function_name(alias)}(%s)"  # noqa: S608 (our own name)
         fields = [col[0] for col in compiler.select[: compiler.col_count]]
-        return sql, compiler, compiler.get_converters(fields)
+        return sql, tuple(compiler.get_converters(fields).items())
 
     def one(self, value: Any) -> list | None:
         alias = DEFAULT_DB_ALIAS
         compiled = self._compiled.get(alias)
         if compiled is None:
             compiled = self._compiled[alias] = self._compile(alias)
-        sql, compiler, converters = compiled
-        row = _fetch_one(connections[alias], sql, value)
+        sql, converters = compiled
+        connection = connections[alias]
+        row = _fetch_one(connection, sql, value)
         if row is None:
             return None
-        if converters:
-            return next(iter(compiler.apply_converters([row], converters)))
-        return list(row)
+        row = list(row)
+        # What SQLCompiler.apply_converters does, for one row.
+        for position, (functions, expression) in converters:
+            cell = row[position]
+            for convert in functions:
+                cell = convert(cell, expression, connection)
+            row[position] = cell
+        return row
 
 
 LOOKUP_FUNCTION_PREFIX = "ocop_stamp_lookup_"
