@@ -195,14 +195,6 @@ CACHES = {
         if _redis
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ocop"}
     ),
-    # Rendered page fragments keyed by a digest of what they show (the verification page):
-    # always in the process's memory, never a network round trip.
-    "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "ocop-fragments",
-        "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
 }
 
 # --- Background jobs -----------------------------------------------------------------------------

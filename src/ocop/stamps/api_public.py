@@ -135,23 +135,7 @@ def genuine_json(result: verify.Verdict) -> str:
     """`json.dumps(result.as_dict(), ensure_ascii=False)` for a genuine code (tested equal),
     without building and encoding the whole answer for every scan: the JSON around the serial
     and the counters is built once per certificate, status, lot and language (~35 µs a scan)."""
-    key = (
-        result.language,
-        result.outcome,
-        result.certificate_status,
-        result.certificate_number,
-        result.certificate_valid_until,
-        result.status_reason,
-        result.product_name,
-        result.product_code,
-        result.producer_name,
-        result.commune_name,
-        result.province_name,
-        result.stars,
-        result.lot_number,
-        result.production_date,
-        result.best_before,
-    )
+    key = result.shown
     if result.serial is None or not result.genuine:
         return json.dumps(result.as_dict(), ensure_ascii=False)
     pieces = _GENUINE_PIECES.get(key)

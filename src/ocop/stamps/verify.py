@@ -130,29 +130,30 @@ class Verdict:
         context-local state, several µs)."""
         return translation.get_language() or settings.LANGUAGE_CODE
 
-    @cached_property
-    def display_key(self) -> str:
-        """A digest of everything the verdict and the product's facts show, in the active
-        language: the page keeps those fragments under it (stamps/public/verify.html), so any
-        change — a revocation, a new status day, an edited name — makes a new key."""
-        shown = (
+    @property
+    def shown(self) -> tuple:
+        """Everything the answer shows but the code's own serial and counters, in the active
+        language: the page and the API keep the rest of an answer under this key, so any change
+        — a revocation, a new status day, an edited name — makes a new key (nothing to
+        invalidate)."""
+        return (
             self.language,
             self.outcome,
+            self.serial is None,
             self.certificate_status,
+            self.certificate_number,
+            self.certificate_valid_until,
+            self.status_reason,
             self.product_name,
             self.product_code,
             self.producer_name,
             self.commune_name,
             self.province_name,
             self.stars,
-            self.certificate_number,
-            self.certificate_valid_until,
-            self.status_reason,
             self.lot_number,
             self.production_date,
             self.best_before,
         )
-        return hashlib.sha256(repr(shown).encode()).hexdigest()
 
     @property
     def error_code(self) -> str:

@@ -6,6 +6,7 @@ context processors): the answer costs at most two SELECTs (stamps.verify).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -15,11 +16,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ocop.core.access import access
+from ocop.core.display import dmy_hm
 from ocop.core.errors import ValidationFailed
 from ocop.stamps import scanlog, services_alerts, verify
 from ocop.stamps.forms_public import PlaceForm, ProblemReportForm
@@ -49,17 +53,97 @@ def _limited(seconds: int) -> HttpResponse:
 def _verdict_page(request: HttpRequest, result: verify.Verdict | int, token: str) -> HttpResponse:
     if isinstance(result, int):
         return _limited(result)
-    context = {
-        "v": result,
-        "token": token,
-        "site_url": request.build_absolute_uri("/"),
-        "report_url": code_url("verify:report", token[:64] or "-"),
-        "place_url": code_url("verify:place", token[:64] or "-"),
-        "shared_place": verify.place_from(request),
-    }
     head, foot = _shell()
-    body = render_to_string("stamps/public/verify.html", context)
+    body = verdict_body(
+        result,
+        site_url=request.build_absolute_uri("/"),
+        report_url=code_url("verify:report", token[:64] or "-"),
+        place_url=code_url("verify:place", token[:64] or "-"),
+        shared_place=verify.place_from(request),
+    )
     return verify.unlogged(_html(head + body + foot, result.http_status))
+
+
+# The code's own parts of a verification page, as markers in the body rendered once per answer
+# shown: marked safe, so they reach the HTML as they are, while the same text typed into a
+# product's name would be escaped (`&lt;…`) and could never be taken for one.
+SERIAL_MARK = mark_safe("<ocop-serial/>")  # noqa: S308 (a constant)
+SCANS_MARK = mark_safe("<ocop-scans/>")  # noqa: S308
+REPORT_MARK = mark_safe("<ocop-report/>")  # noqa: S308
+PLACE_MARK = mark_safe("<ocop-place/>")  # noqa: S308
+_MARKS = re.compile("(<ocop-(?:serial|scans|report|place)/>)")
+_BODIES: dict[tuple, list[str]] = {}
+BODIES_KEPT = 4096
+
+
+def verdict_body(
+    result: verify.Verdict, *, site_url: str, report_url: str, place_url: str, shared_place: str
+) -> str:
+    """The page's body (stamps/public/verify.html) for one code.
+
+    Everything but the code's own parts (serial, scan history, per-code links) is the same for
+    every code of a lot with the same certificate status: it is rendered once per `result.shown`,
+    site address and whether a place was shared, and kept (tested equal to a full rendering);
+    with DEBUG (templates reloaded on change) it is rendered every time."""
+    key = (result.shown, site_url, bool(shared_place))
+    pieces = None if settings.DEBUG else _BODIES.get(key)
+    if pieces is None:
+        html = render_to_string(
+            "stamps/public/verify.html",
+            {
+                "v": result,
+                "site_url": site_url,
+                "shared_place": shared_place,
+                "serial": SERIAL_MARK,
+                "scans": SCANS_MARK,
+                "report_url": REPORT_MARK,
+                "place_url": PLACE_MARK,
+            },
+        )
+        pieces = _MARKS.split(html)
+        if len(_BODIES) >= BODIES_KEPT:
+            _BODIES.clear()
+        _BODIES[key] = pieces
+    own = {
+        SERIAL_MARK: escape(result.human_serial),
+        SCANS_MARK: scans_html(result),
+        REPORT_MARK: escape(report_url),
+        PLACE_MARK: escape(place_url),
+    }
+    return "".join([own.get(piece, piece) for piece in pieces])
+
+
+AT_MARK = mark_safe("<ocop-at/>")  # noqa: S308 (a constant)
+WHERE_MARK = mark_safe("<ocop-where/>")  # noqa: S308
+_SCAN_MARKS = re.compile("(<ocop-(?:at|where)/>)")
+_SCANS: dict[tuple[str, int, bool], list[str]] = {}
+
+
+def scans_html(result: verify.Verdict) -> str:
+    """The code's scan history (stamps/public/verify_scans.html). It reads the same for every
+    code verified as many times before, with or without a first place: rendered once per
+    language, count and whether there is a place, with markers for the first time and place
+    (tested equal to a full rendering); with DEBUG, rendered every time."""
+    if result.serial is None or result.outcome in (
+        verify.ScanOutcome.UNKNOWN,
+        verify.ScanOutcome.MISMATCH,
+    ):
+        return ""
+    count, place = int(result.scan_count or 0), result.first_scanned_place
+    at = dmy_hm(result.first_scanned_at) if count else ""
+    if settings.DEBUG:
+        context = {"n": count, "at": at, "place": place}
+        return render_to_string("stamps/public/verify_scans.html", context)
+    key = (result.language, count, bool(place))
+    pieces = _SCANS.get(key)
+    if pieces is None:
+        context = {"n": count, "at": AT_MARK, "place": WHERE_MARK if place else ""}
+        pieces = _SCAN_MARKS.split(render_to_string("stamps/public/verify_scans.html", context))
+        if len(_SCANS) >= BODIES_KEPT:
+            _SCANS.clear()
+        _SCANS[key] = pieces
+    own = {AT_MARK: escape(at), WHERE_MARK: escape(place)}
+    return "".join([own.get(piece, piece) for piece in pieces])
 
 
 CODE_MARK = "0ocopcodemark0"

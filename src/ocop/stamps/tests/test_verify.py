@@ -322,7 +322,7 @@ def test_a_forged_code_is_answered_without_a_request_log_line_but_is_in_the_scan
     assert [s.outcome for s in _clean.pending()] == ["forged"]
 
 
-# --- the page's kept fragments (verdict and product facts, keyed by what they show) ------------
+# --- the page's kept body (all but the code's own parts, keyed by what it shows) -----------------
 def test_codes_of_one_lot_share_the_facts_but_show_their_own_serial_and_scans(client):
     first = genuine_stamp()
     second = genuine_stamp(batch=first.batch, lot=first.lot)
@@ -340,7 +340,7 @@ def test_codes_of_one_lot_share_the_facts_but_show_their_own_serial_and_scans(cl
     assert "Mã này đã được xác thực 1 lần trước đây." in again
 
 
-def test_a_changed_fact_or_status_shows_at_once_despite_the_kept_fragments(client):
+def test_a_changed_fact_or_status_shows_at_once_despite_the_kept_body(client):
     stamp = genuine_stamp()
     cert = stamp.lot.certificate
     before = page(client, token(stamp)).content.decode()
@@ -359,7 +359,7 @@ def test_a_changed_fact_or_status_shows_at_once_despite_the_kept_fragments(clien
     assert "Tem thật. Sản phẩm OCOP có giấy chứng nhận còn hiệu lực." not in revoked
 
 
-def test_the_kept_fragments_follow_the_language(client):
+def test_the_kept_body_follows_the_language(client):
     stamp = genuine_stamp()
     vietnamese = page(client, token(stamp)).content.decode()
     client.cookies["django_language"] = "en"
@@ -491,3 +491,83 @@ def test_codes_of_one_lot_get_their_own_serial_and_counters_from_the_api(client)
     assert (revoked["outcome"], revoked["valid"]) == ("not_in_force", False)
     assert revoked["certificate"]["status"] == "revoked"
     assert revoked["certificate"]["reason"] == "Vi phạm an toàn thực phẩm."
+
+
+def _verdict(**fields):
+    base = {
+        "outcome": verify.ScanOutcome.GENUINE,
+        "token": "X",
+        "serial": 12345,
+        "product_name": "Mật ong bạc hà",
+        "product_code": "Z000-Z00000-000001-2025",
+        "producer_name": "HTX Ong mật",
+        "commune_name": "Xã Mèo Vạc",
+        "province_name": "Tuyên Quang",
+        "stars": 4,
+        "certificate_number": "01/2025/OCOP-TQ",
+        "certificate_status": "valid",
+        "certificate_valid_until": dt.date(2028, 3, 1),
+        "lot_number": "L-01",
+        "production_date": dt.date(2025, 3, 1),
+        "best_before": dt.date(2026, 3, 1),
+    }
+    return verify.Verdict(**{**base, **fields})
+
+
+FIRST_AT = dt.datetime(2025, 6, 1, 2, 30, tzinfo=dt.UTC)
+PAGE_CASES = {
+    "first scan": {},
+    "seen before, with place": {"scan_count": 3, "first_scanned_at": FIRST_AT,
+                                "first_scanned_place": "Hà Nội"},
+    "seen before, no place": {"scan_count": 1, "first_scanned_at": FIRST_AT},
+    "revoked": {"outcome": verify.ScanOutcome.NOT_IN_FORCE, "certificate_status": "revoked",
+                "status_reason": "Vi phạm <an toàn> thực phẩm."},
+    "name like a marker": {"product_name": "<ocop-serial/> & <ocop-scans/>"},
+    "forged": {"outcome": verify.ScanOutcome.FORGED, "serial": None, "product_name": ""},
+    "unknown": {"outcome": verify.ScanOutcome.UNKNOWN},
+    "voided": {"outcome": verify.ScanOutcome.VOIDED},
+    "mismatch": {"outcome": verify.ScanOutcome.MISMATCH},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("shared_place", ["", "01"])
+@pytest.mark.parametrize("case", sorted(PAGE_CASES))
+def test_the_kept_page_body_is_what_a_full_rendering_gives(case, shared_place, language, settings):
+    """Two codes with the same answer shown share the kept body; each page is exactly what
+    rendering the templates for that code gives (DEBUG renders everything every time)."""
+    from django.utils import translation
+
+    from ocop.stamps import views_public
+
+    links = {
+        "site_url": "http://testserver/",
+        "shared_place": shared_place,
+    }
+
+    def body(verdict, debug):
+        settings.DEBUG = debug
+        code = verify.codes.human_serial(verdict.serial) if verdict.serial else "-"
+        return views_public.verdict_body(
+            verdict,
+            report_url=f"/v/{code}/bao-cao?x=1&y=2",
+            place_url=f"/v/{code}/noi-quet",
+            **links,
+        )
+
+    with translation.override(language):
+        other = _verdict(**{**PAGE_CASES[case], "serial": 999, "scan_count": 7,
+                            "first_scanned_at": FIRST_AT} if PAGE_CASES[case].get("serial", 1)
+                         else PAGE_CASES[case])  # fmt: skip
+        one = _verdict(**PAGE_CASES[case])
+        kept_other, kept_one = body(other, False), body(one, False)
+        assert kept_one == body(one, True)
+        assert kept_other == body(other, True)
+
+    if one.serial is not None:
+        assert verify.codes.human_serial(one.serial) in kept_one
+        assert verify.codes.human_serial(one.serial) not in kept_other
+    assert "x=1&amp;y=2" in kept_one
+    assert "<ocop-" not in kept_one and "<ocop-" not in kept_other
+    if case == "name like a marker":
+        assert "&lt;ocop-serial/&gt; &amp; &lt;ocop-scans/&gt;" in kept_one

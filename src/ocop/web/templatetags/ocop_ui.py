@@ -15,20 +15,19 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import template
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ocop.core import display
+
 register = template.Library()
 
-EMPTY = "—"
+EMPTY = display.EMPTY
 MAX_VALUE_CHARS = 120
 MAX_RELATED_IDS = 500
 HIDDEN_FIELDS = {"id", "public_id", "created_at", "updated_at", "name_search", "search_text"}
@@ -88,25 +87,12 @@ def vnd(value: Any) -> str:
 
 @register.filter
 def dmy(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return _local(value).strftime("%d/%m/%Y")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return EMPTY if value in (None, "") else str(value)
+    return display.dmy(value)
 
 
 @register.filter
 def dmy_hm(value: Any) -> str:
-    if not isinstance(value, dt.datetime):
-        return dmy(value)
-    return _local(value).strftime("%d/%m/%Y %H:%M")
-
-
-def _local(value: dt.datetime) -> dt.datetime:
-    """Aware datetimes in the display zone (settings.TIME_ZONE, Asia/Ho_Chi_Minh)."""
-    if timezone.is_naive(value):
-        return value
-    return timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
+    return display.dmy_hm(value)
 
 
 @register.simple_tag
