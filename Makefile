@@ -63,6 +63,8 @@ bench: setup wrk
 	$(BIN)/python bench/verify.py --route page || status=1; \
 	$(BIN)/python bench/verify.py --route forged || status=1; \
 	$(BIN)/python bench/verify.py --route logging || status=1; \
+	$(BIN)/python bench/verify.py --route api --database sqlite || status=1; \
+	$(BIN)/python bench/verify.py --route page --database sqlite || status=1; \
 	psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS ocop_bench WITH (FORCE)' -c 'CREATE DATABASE ocop_bench'; \
 	DATABASE_URL=$(BENCH_PG)/ocop_bench $(MANAGE) migrate --noinput --verbosity 0; \
 	DATABASE_URL=$(BENCH_PG)/ocop_bench $(BIN)/python bench/stamp_issue.py || status=1; \
