@@ -17,7 +17,7 @@ import math
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -78,12 +78,11 @@ class Verdict:
     scan_count: int = 0
     first_scanned_at: dt.datetime | None = None
     first_scanned_place: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     # --- derived ----------------------------------------------------------------------------
     @property
     def http_status(self) -> int:
-        return STATUS_BY_OUTCOME[ScanOutcome(self.outcome)]
+        return STATUS_BY_OUTCOME[self.outcome]  # the outcomes are str enums: same hash, same key
 
     @property
     def genuine(self) -> bool:
