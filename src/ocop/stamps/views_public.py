@@ -6,6 +6,7 @@ context processors): the answer costs at most two SELECTs (stamps.verify).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import quote
@@ -16,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
-from django.utils.html import escape
+from django.utils.html import conditional_escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -64,86 +65,83 @@ def _verdict_page(request: HttpRequest, result: verify.Verdict | int, token: str
     return verify.unlogged(_html(head + body + foot, result.http_status))
 
 
-# The code's own parts of a verification page, as markers in the body rendered once per answer
-# shown: marked safe, so they reach the HTML as they are, while the same text typed into a
-# product's name would be escaped (`&lt;…`) and could never be taken for one.
-SERIAL_MARK = mark_safe("<ocop-serial/>")  # noqa: S308 (a constant)
-SCANS_MARK = mark_safe("<ocop-scans/>")  # noqa: S308
-REPORT_MARK = mark_safe("<ocop-report/>")  # noqa: S308
-PLACE_MARK = mark_safe("<ocop-place/>")  # noqa: S308
-_MARKS = re.compile("(<ocop-(?:serial|scans|report|place)/>)")
+# The code's own parts of a verification page, as markers in what is rendered once and kept:
+# marked safe, so they reach the HTML as they are, while the same text typed into a product's
+# name would be escaped (`&lt;…`) and could never be taken for one.
+_MARKS = re.compile("(<ocop-[a-z_]+/>)")
 _BODIES: dict[tuple, list[str]] = {}
-BODIES_KEPT = 4096
+_SCANS: dict[tuple, list[str]] = {}
+KEPT = 4096
+
+
+@functools.cache
+def _mark(name: str) -> str:
+    return mark_safe(f"<ocop-{name}/>")  # noqa: S308 (a fixed name)
+
+
+def _kept_rendering(
+    kept: dict[tuple, list[str]], key: tuple, template: str, context: dict, own: dict[str, Any]
+) -> str:
+    """`template` rendered with `context` and the code's own values `own`.
+
+    What the template makes of `context` is the same for every code with the same `key`: it is
+    rendered once per key with a marker in place of each of `own`, kept, and each code's values
+    put in the markers' places, escaped as the template would (tested equal to a full rendering).
+    With DEBUG (templates reloaded on change) it is rendered in full every time."""
+    if settings.DEBUG:
+        return render_to_string(template, {**context, **own})
+    pieces = kept.get(key)
+    if pieces is None:
+        marked = {name: _mark(name) for name in own}
+        pieces = _MARKS.split(render_to_string(template, {**context, **marked}))
+        if len(kept) >= KEPT:
+            kept.clear()
+        kept[key] = pieces
+    values = {_mark(name): conditional_escape(value) for name, value in own.items()}
+    return mark_safe("".join([values.get(piece, piece) for piece in pieces]))  # noqa: S308
 
 
 def verdict_body(
     result: verify.Verdict, *, site_url: str, report_url: str, place_url: str, shared_place: str
 ) -> str:
-    """The page's body (stamps/public/verify.html) for one code.
-
-    Everything but the code's own parts (serial, scan history, per-code links) is the same for
-    every code of a lot with the same certificate status: it is rendered once per `result.shown`,
-    site address and whether a place was shared, and kept (tested equal to a full rendering);
-    with DEBUG (templates reloaded on change) it is rendered every time."""
-    key = (result.shown, site_url, bool(shared_place))
-    pieces = None if settings.DEBUG else _BODIES.get(key)
-    if pieces is None:
-        html = render_to_string(
-            "stamps/public/verify.html",
-            {
-                "v": result,
-                "site_url": site_url,
-                "shared_place": shared_place,
-                "serial": SERIAL_MARK,
-                "scans": SCANS_MARK,
-                "report_url": REPORT_MARK,
-                "place_url": PLACE_MARK,
-            },
-        )
-        pieces = _MARKS.split(html)
-        if len(_BODIES) >= BODIES_KEPT:
-            _BODIES.clear()
-        _BODIES[key] = pieces
-    own = {
-        SERIAL_MARK: escape(result.human_serial),
-        SCANS_MARK: scans_html(result),
-        REPORT_MARK: escape(report_url),
-        PLACE_MARK: escape(place_url),
-    }
-    return "".join([own.get(piece, piece) for piece in pieces])
-
-
-AT_MARK = mark_safe("<ocop-at/>")  # noqa: S308 (a constant)
-WHERE_MARK = mark_safe("<ocop-where/>")  # noqa: S308
-_SCAN_MARKS = re.compile("(<ocop-(?:at|where)/>)")
-_SCANS: dict[tuple[str, int, bool], list[str]] = {}
+    """The page's body (stamps/public/verify.html) for one code: everything but the code's own
+    parts (serial, scan history, per-code links) is the same for every code of a lot with the
+    same certificate status, so it is kept per `result.shown`, site address and whether a
+    place was shared."""
+    return _kept_rendering(
+        _BODIES,
+        (result.shown, site_url, bool(shared_place)),
+        "stamps/public/verify.html",
+        {"v": result, "site_url": site_url, "shared_place": shared_place},
+        {
+            "serial": result.human_serial,
+            "scans": scans_html(result),
+            "report_url": report_url,
+            "place_url": place_url,
+        },
+    )
 
 
 def scans_html(result: verify.Verdict) -> str:
-    """The code's scan history (stamps/public/verify_scans.html). It reads the same for every
-    code verified as many times before, with or without a first place: rendered once per
-    language, count and whether there is a place, with markers for the first time and place
-    (tested equal to a full rendering); with DEBUG, rendered every time."""
+    """The code's scan history (stamps/public/verify_scans.html): it reads the same for every
+    code verified as many times before, with or without a first place, so it is kept per
+    language, count and whether there is a place."""
     if result.serial is None or result.outcome in (
         verify.ScanOutcome.UNKNOWN,
         verify.ScanOutcome.MISMATCH,
     ):
         return ""
     count, place = int(result.scan_count or 0), result.first_scanned_place
-    at = dmy_hm(result.first_scanned_at) if count else ""
-    if settings.DEBUG:
-        context = {"n": count, "at": at, "place": place}
-        return render_to_string("stamps/public/verify_scans.html", context)
-    key = (result.language, count, bool(place))
-    pieces = _SCANS.get(key)
-    if pieces is None:
-        context = {"n": count, "at": AT_MARK, "place": WHERE_MARK if place else ""}
-        pieces = _SCAN_MARKS.split(render_to_string("stamps/public/verify_scans.html", context))
-        if len(_SCANS) >= BODIES_KEPT:
-            _SCANS.clear()
-        _SCANS[key] = pieces
-    own = {AT_MARK: escape(at), WHERE_MARK: escape(place)}
-    return "".join([own.get(piece, piece) for piece in pieces])
+    own = {"at": dmy_hm(result.first_scanned_at) if count else ""}
+    if place:
+        own["place"] = place
+    return _kept_rendering(
+        _SCANS,
+        (result.language, count, bool(place)),
+        "stamps/public/verify_scans.html",
+        {"n": count, "place": ""},
+        own,
+    )
 
 
 CODE_MARK = "0ocopcodemark0"
