@@ -75,6 +75,7 @@ class VerificationProblemOut(ProblemOut):
 
 
 NO_STORE = "no-store"
+NO_STORE_HEADERS = {"Cache-Control": NO_STORE}
 
 
 @router.get(
@@ -113,14 +114,23 @@ def verification_response(request: HttpRequest, code: str) -> HttpResponse:
             % {"n": result},
             headers={"Retry-After": str(result), "Cache-Control": NO_STORE},
         )
-    if result.http_status == 200:
-        response = HttpResponse(genuine_json(result), content_type="application/json")
-        response["Cache-Control"] = NO_STORE
-        return response
+    # The charset and the headers given at construction: the response does not read the
+    # charset setting or set each header again (~2–5 µs of a forged code's answer).
+    status = result.http_status
+    if status == 200:
+        return HttpResponse(
+            genuine_json(result),
+            content_type="application/json",
+            charset="utf-8",
+            headers=NO_STORE_HEADERS,
+        )
     response = HttpResponse(
-        _problem_json(result), status=result.http_status, content_type=PROBLEM_CONTENT_TYPE
+        _problem_json(result),
+        status=status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        charset="utf-8",
+        headers=NO_STORE_HEADERS,
     )
-    response["Cache-Control"] = NO_STORE
     return verify.unlogged(response)
 
 

@@ -38,11 +38,11 @@ def _page(template: str, context: dict[str, Any], status: int) -> HttpResponse:
     return _html(render_to_string(template, context), status)
 
 
+PAGE_HEADERS = {"Cache-Control": NO_STORE, "X-Robots-Tag": "noindex"}
+
+
 def _html(content: str, status: int) -> HttpResponse:
-    response = HttpResponse(content, status=status)
-    response["Cache-Control"] = NO_STORE
-    response["X-Robots-Tag"] = "noindex"
-    return response
+    return HttpResponse(content, status=status, headers=PAGE_HEADERS)
 
 
 def _limited(seconds: int) -> HttpResponse:
