@@ -368,6 +368,7 @@ def test_the_kept_body_follows_the_language(client):
 
     assert "Chủ thể sản xuất" in vietnamese
     assert "Chủ thể sản xuất" not in english
+    assert 'class="verify-status">Certificate: <span' in english  # one certificate, not the menu's
     assert 'lang="en"' in english
 
 
