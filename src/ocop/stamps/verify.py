@@ -516,15 +516,16 @@ except ImportError:  # pragma: no cover (psycopg is a dependency)
 
 class _OneRowQuery:
     """A one-row, one-integer-parameter SELECT sent through the psycopg connection's libpq handle
-    in a single call, its row read by psycopg's own loaders for the connection (Django's time
-    zone loader included).
+    in a single call, its row read by psycopg's own loaders for the connection.
 
     A psycopg cursor's execute runs several layers of Python generators around the same libpq
     calls: ~20 µs of the worker's CPU per verification. The row comes in binary form: psycopg's
-    C loaders read its dates, timestamps and integers (Django's text loader for timestamps is
-    Python). By default the statement is prepared by
-    name once per database session (PQprepare, then PQexecPrepared: PostgreSQL neither parses
-    nor plans it again, ~70 µs less database CPU per verification in the bench). With
+    C loaders read its dates, timestamps and integers (Django's loader for timestamps in text
+    form is Python); timestamps come aware, in UTC, as through Django's cursor (tested equal).
+
+    By default the statement is prepared by name once per database session (PQprepare, then
+    PQexecPrepared: PostgreSQL neither parses nor plans it again, ~70 µs less database CPU per
+    verification in the bench). With
     `OCOP_DB_PREPARED_STATEMENTS` off (behind a transaction-mode pooler that cannot carry
     named statements, such as PgBouncer before 1.21) it is sent unnamed (PQexecParams), its
     parameter still bound on the server. A named statement the session has lost (a pooler's
