@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from ninja import Router, Schema
 
 from ocop.core.access import access
+from ocop.core.memo import Memo
 from ocop.core.problem import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from ocop.core.problem import problem_body, problem_response
 from ocop.core.schemas import ProblemOut
@@ -137,17 +138,16 @@ def verification_response(request: HttpRequest, code: str) -> HttpResponse:
 # The answer for a genuine code, kept in pieces per certificate, status, lot and language: only
 # the serial and the code's counters differ between the codes of one lot.
 _SERIAL_MARK, _SCANS_MARK = "\x00serial", "\x00scans"
-_GENUINE_PIECES: dict[tuple, tuple[str, str, str]] = {}
-GENUINE_PIECES_KEPT = 4096
+_GENUINE_PIECES = Memo(4096)
 
 
 def genuine_json(result: verify.Verdict) -> str:
     """`json.dumps(result.as_dict(), ensure_ascii=False)` for a genuine code (tested equal),
     without building and encoding the whole answer for every scan: the JSON around the serial
     and the counters is built once per certificate, status, lot and language (~35 µs a scan)."""
-    key = result.shown
     if result.serial is None or not result.genuine:
         return json.dumps(result.as_dict(), ensure_ascii=False)
+    key = result.shown
     pieces = _GENUINE_PIECES.get(key)
     if pieces is None:
         body = result.as_dict()
@@ -155,9 +155,7 @@ def genuine_json(result: verify.Verdict) -> str:
         text = json.dumps(body, ensure_ascii=False)
         head, rest = text.split(json.dumps(_SERIAL_MARK), 1)
         middle, tail = rest.split(json.dumps(_SCANS_MARK), 1)
-        if len(_GENUINE_PIECES) >= GENUINE_PIECES_KEPT:
-            _GENUINE_PIECES.clear()
-        pieces = _GENUINE_PIECES[key] = (head, middle, tail)
+        pieces = _GENUINE_PIECES.keep(key, (head, middle, tail))
     head, middle, tail = pieces
     first_at = result.first_scanned_at
     scans = (

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ocop.core.codes import gtin_check_digit, gtin_is_valid
+from ocop.core.memo import Memo
 from ocop.core.settings_cache import read_once
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -175,7 +176,7 @@ def parse_human_serial(text: str) -> int:
 
 
 # --- tokens --------------------------------------------------------------------------------------
-_MACS: dict[tuple[bytes, str], hmac.HMAC] = {}
+_MACS = Memo(64)  # keys change rarely; tests use many
 
 
 def _tag(key: bytes, kid: str, serial: int) -> int:
@@ -183,9 +184,7 @@ def _tag(key: bytes, kid: str, serial: int) -> int:
     padding and the common prefix are hashed once, not for every code)."""
     base = _MACS.get((key, kid))
     if base is None:
-        if len(_MACS) >= 64:  # keys change rarely; tests use many
-            _MACS.clear()
-        base = _MACS[(key, kid)] = hmac.new(key, DOMAIN + kid.encode(), hashlib.sha256)
+        base = _MACS.keep((key, kid), hmac.new(key, DOMAIN + kid.encode(), hashlib.sha256))
     mac = base.copy()
     mac.update(serial.to_bytes(8, "big"))
     return int.from_bytes(mac.digest()[: TAG_BITS // 8], "big")

@@ -39,6 +39,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from ocop.core.memo import Memo
 from ocop.core.settings_cache import read_once
 from ocop.geo.models import Province
 from ocop.stamps.models_scan import RejectedScan, ScanEvent, ScanTally
@@ -74,7 +75,7 @@ CLIENT_HASHES_KEPT = 4096
 
 
 @read_once("OCOP_SCAN_HASH_KEY", "SECRET_KEY")
-def _client_hashing() -> tuple[bytes, dict[str, str]]:
+def _client_hashing() -> tuple[bytes, Memo]:
     """(the client-address hash key, the hashes of the last few thousand addresses under it)."""
     configured = _setting("OCOP_SCAN_HASH_KEY", "")
     derived = (
@@ -83,7 +84,7 @@ def _client_hashing() -> tuple[bytes, dict[str, str]]:
             settings.SECRET_KEY.encode(), b"ocop.stamps.scan-client", hashlib.sha256
         ).hexdigest()
     )
-    return derived.encode(), {}
+    return derived.encode(), Memo(CLIENT_HASHES_KEPT)
 
 
 @read_once("OCOP_SCAN_FLUSH_ROWS")
@@ -99,10 +100,9 @@ def client_hash(address: str) -> str:
     address = address or ""
     digest = kept.get(address)
     if digest is None:
-        digest = hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
-        if len(kept) >= CLIENT_HASHES_KEPT:
-            kept.clear()
-        kept[address] = digest
+        digest = kept.keep(
+            address, hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+        )
     return digest
 
 

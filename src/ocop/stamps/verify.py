@@ -12,6 +12,7 @@ session, `request.user` or a database cache.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
@@ -484,13 +485,8 @@ def _execute_one(conn: Any, sql: str, value: Any) -> Any:
     conn.ensure_connection()
     raw = conn.connection
     if conn.vendor == "sqlite":
-        query = _QMARK.get(sql)
-        if query is None:
-            if sql.count("%s") != 1 or "%%" in sql or "?" in sql:
-                raise RuntimeError("a one-row query takes exactly one %s parameter")
-            query = _QMARK[sql] = sql.replace("%s", "?")
         with conn.wrap_database_errors:
-            return raw.execute(query, (value,)).fetchone()
+            return raw.execute(_one_parameter(sql, "?"), (value,)).fetchone()
     kept = getattr(conn, "_ocop_one_row", None)
     if kept is None or kept.raw is not raw:
         kept = conn._ocop_one_row = _OneRowQuery(raw)
@@ -498,7 +494,13 @@ def _execute_one(conn: Any, sql: str, value: Any) -> Any:
         return kept.one(sql, value)
 
 
-_QMARK: dict[str, str] = {}
+@functools.cache
+def _one_parameter(sql: str, placeholder: str) -> str:
+    """`sql`, written with Django's one `%s`, in the driver's own placeholder (`?` for sqlite3,
+    `$1` for libpq); computed once per statement."""
+    if sql.count("%s") != 1 or "%%" in sql or placeholder in sql:
+        raise RuntimeError("a one-row query takes exactly one %s parameter")
+    return sql.replace("%s", placeholder)
 
 
 try:  # psycopg's libpq wrapper (PostgreSQL only)
@@ -548,9 +550,7 @@ class _OneRowQuery:
         """(the statement in libpq's numbered-parameter form, its name when prepared)."""
         query = self._queries.get(sql)
         if query is None:
-            if sql.count("%s") != 1 or "$1" in sql:
-                raise RuntimeError("a one-row query takes exactly one %s parameter")
-            text = sql.replace("%s", "$1").encode()
+            text = _one_parameter(sql, "$1").encode()
             name = self.NAME_PREFIX + hashlib.sha256(text).hexdigest()[:16].encode()
             query = self._queries[sql] = (text, name)
         return query

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ocop.core.access import access
 from ocop.core.display import dmy_hm
 from ocop.core.errors import ValidationFailed
+from ocop.core.memo import Memo
 from ocop.stamps import scanlog, services_alerts, verify
 from ocop.stamps.forms_public import PlaceForm, ProblemReportForm
 from ocop.stamps.models_scan import ScanChannel
@@ -69,9 +70,8 @@ def _verdict_page(request: HttpRequest, result: verify.Verdict | int, token: str
 # marked safe, so they reach the HTML as they are, while the same text typed into a product's
 # name would be escaped (`&lt;…`) and could never be taken for one.
 _MARKS = re.compile("(<ocop-[a-z_]+/>)")
-_BODIES: dict[tuple, list[str]] = {}
-_SCANS: dict[tuple, list[str]] = {}
-KEPT = 4096
+_BODIES = Memo(4096)
+_SCANS = Memo(4096)
 
 
 @functools.cache
@@ -80,7 +80,7 @@ def _mark(name: str) -> str:
 
 
 def _kept_rendering(
-    kept: dict[tuple, list[str]], key: tuple, template: str, context: dict, own: dict[str, Any]
+    kept: Memo, key: tuple, template: str, context: dict, own: dict[str, Any]
 ) -> str:
     """`template` rendered with `context` and the code's own values `own`.
 
@@ -93,10 +93,7 @@ def _kept_rendering(
     pieces = kept.get(key)
     if pieces is None:
         marked = {name: _mark(name) for name in own}
-        pieces = _MARKS.split(render_to_string(template, {**context, **marked}))
-        if len(kept) >= KEPT:
-            kept.clear()
-        kept[key] = pieces
+        pieces = kept.keep(key, _MARKS.split(render_to_string(template, {**context, **marked})))
     values = {_mark(name): conditional_escape(value) for name, value in own.items()}
     return mark_safe("".join([values.get(piece, piece) for piece in pieces]))  # noqa: S308
 
