@@ -168,6 +168,17 @@ class Stamp(models.Model):
         on_delete=models.PROTECT,
         related_name="stamps",
     )
+    # The code's counters (ScanTally, same serial, written by the scan log's flusher): a relation
+    # with no column and no constraint (scan tables carry no foreign keys, quality targets §3), so
+    # the verification's lookup reads them with one LEFT JOIN on their primary key.
+    tally = models.ForeignObject(
+        "stamps.ScanTally",
+        on_delete=models.DO_NOTHING,
+        from_fields=["serial"],
+        to_fields=["serial"],
+        null=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("tem")

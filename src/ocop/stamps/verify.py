@@ -3,9 +3,9 @@ GET /api/v1/public/verify/{code}.
 
 The path is built for the quality targets (§2.1): the token's signature is checked first, so a
 forged or malformed token costs no query; a signed one costs one SELECT (the budget is two) —
-the stamp joined to its lot, batch, product and certificate, with the code's counters
-(`ScanTally`) as scalar subqueries — and no write: the scan goes to the in-process buffer (`scanlog.record`). The certificate status is
-derived from the certificate row itself, so a revocation shows at once. Nothing here touches the
+the stamp joined to its lot, batch, product and certificate and to the code's counters
+(`ScanTally`) — and no write: the scan goes to the in-process buffer (`scanlog.record`). The
+certificate status is derived from the certificate row itself, so a revocation shows at once. Nothing here touches the
 session, `request.user` or a database cache.
 """
 
@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ from ocop.core.settings_cache import read_once
 from ocop.stamps import codes, scanlog
 from ocop.stamps.constants import StampState
 from ocop.stamps.models_register import Stamp, StampBatch
-from ocop.stamps.models_scan import ScanOutcome, ScanTally
+from ocop.stamps.models_scan import ScanOutcome
 
 PLACE_PATTERN = re.compile(r"^\d{2}$")
 PLACE_COOKIE = "ocop_tinh"
@@ -279,7 +279,7 @@ CERTIFICATE_COLUMNS = (
     "supersession_reason",
 )
 LOOKUP_COLUMNS = STAMP_COLUMNS + tuple(f"lot__certificate__{c}" for c in CERTIFICATE_COLUMNS)
-# The code's counters ride along as scalar subqueries on ScanTally's primary key, so a genuine code
+# The code's counters ride along (a LEFT JOIN on ScanTally's primary key), so a genuine code
 # costs one round trip: the quality targets allow two.
 TALLY_COLUMNS = ("tally_count", "tally_first_at", "tally_first_place")
 
@@ -288,11 +288,11 @@ GTIN_COLUMN = "batch_gtin"
 
 
 def _lookup_queryset(*, with_gtin: bool):
-    """The lookup: stamp → lot → certificate joined; the batch's province (and, for GS1 paths, its
-    product's GTIN) and the counters as scalar subqueries on primary keys (a join costs more to
-    plan than a subquery on a key; SQLite plans it on every call, PostgreSQL once per session
-    inside the lookup's function, see `_Prepared`)."""
-    tally = ScanTally.objects.filter(serial=OuterRef("serial"))
+    """The lookup: stamp → counters (`Stamp.tally`, a LEFT JOIN on ScanTally's primary key) and
+    stamp → lot → certificate joined; the batch's province (and, for GS1 paths, its product's
+    GTIN) as scalar subqueries on the batch's key. PostgreSQL plans it once per session (the
+    prepared statement, or the lookup's function), SQLite once per statement cache entry (see
+    `_Prepared`)."""
     batch = StampBatch.objects.filter(pk=OuterRef("batch_id")).order_by()
     columns = LOOKUP_COLUMNS if with_gtin else tuple(c for c in LOOKUP_COLUMNS if c != GTIN_COLUMN)
     extra = {"batch_gtin": Subquery(batch.values("product__gtin")[:1])} if with_gtin else {}
@@ -301,9 +301,9 @@ def _lookup_queryset(*, with_gtin: bool):
         .annotate(
             batch_province_id=Subquery(batch.values("province_id")[:1]),
             **extra,
-            tally_count=Subquery(tally.values("scan_count")[:1]),
-            tally_first_at=Subquery(tally.values("first_at")[:1]),
-            tally_first_place=Subquery(tally.values("first_place")[:1]),
+            tally_count=F("tally__scan_count"),
+            tally_first_at=F("tally__first_at"),
+            tally_first_place=F("tally__first_place"),
         )
         .values_list(*columns, *TALLY_COLUMNS)
     )
@@ -313,12 +313,14 @@ class _Prepared:
     """One-row SELECT compiled once from a queryset filtered on a single parameter; each call
     runs the same SQL with another value and applies the ORM's converters (dates on SQLite).
 
-    On PostgreSQL the SELECT runs inside a PL/pgSQL function installed by `migrate`
-    (`install_lookup_functions`): PL/pgSQL keeps the statement's plan for the life of the database
-    session, so the lookup is planned once per connection instead of once per request (planning
-    was four fifths of its database time). The call itself is prepared by name once per session
-    unless `OCOP_DB_PREPARED_STATEMENTS` is off (`_OneRowQuery`; ADR 0007): a transaction-mode
-    PgBouncer before 1.21 cannot carry named statements (quality targets §3)."""
+    On PostgreSQL the lookup is planned once per database session instead of once per request
+    (planning was four fifths of its database time), two ways (ADR 0007): by default the SELECT
+    is prepared by name, its generic plan made with sequential scans off (`_OneRowQuery`); with
+    `OCOP_DB_PREPARED_STATEMENTS` off (a transaction-mode PgBouncer before 1.21 cannot carry
+    named statements, quality targets §3), and through a cursor (inside a transaction, or while
+    queries are recorded), it calls a PL/pgSQL function installed by `migrate`
+    (`install_lookup_functions`) that keeps the SELECT's plan for the session under the same
+    precautions."""
 
     def __init__(self, name: str, build) -> None:
         self.name = name
@@ -341,20 +343,24 @@ class _Prepared:
         return f"{LOOKUP_FUNCTION_PREFIX}{self.name}_{digest}"
 
     def _compile(self, alias: str):
+        """(SQL run through a cursor or unnamed, SQL prepared by name, converters). On
+        PostgreSQL the first calls the lookup's function (its plan kept for the session); the
+        second is the SELECT itself, whose plan the prepared statement keeps (`_OneRowQuery`)."""
         sql, compiler = self.select(alias)
+        plain = sql
         if connections[alias].vendor == "postgresql":
             sql = f"SELECT * FROM {self.function_name(alias)}(%s)"  # noqa: S608 (our own name)
         fields = [col[0] for col in compiler.select[: compiler.col_count]]
-        return sql, tuple(compiler.get_converters(fields).items())
+        return sql, plain, tuple(compiler.get_converters(fields).items())
 
     def one(self, value: Any) -> list | None:
         alias = DEFAULT_DB_ALIAS
         compiled = self._compiled.get(alias)
         if compiled is None:
             compiled = self._compiled[alias] = self._compile(alias)
-        sql, converters = compiled
+        sql, plain, converters = compiled
         connection = connections[alias]
-        row = _fetch_one(connection, sql, value)
+        row = _fetch_one(connection, sql, value, plain)
         if row is None:
             return None
         row = list(row)
@@ -443,7 +449,7 @@ def readiness_check() -> Any:
     return None
 
 
-def _fetch_one(conn: Any, sql: str, value: Any) -> Any:
+def _fetch_one(conn: Any, sql: str, value: Any, prepared_sql: str | None = None) -> Any:
     """Run the lookup; with CONN_HEALTH_CHECKS, the lookup is the reused connection's check.
 
     Django checks a reused connection with a `SELECT 1` before the request's first query: a round
@@ -459,16 +465,17 @@ def _fetch_one(conn: Any, sql: str, value: Any) -> Any:
     if stands_in:
         conn.health_check_done = True
     try:
-        return _execute_one(conn, sql, value)
+        return _execute_one(conn, sql, value, prepared_sql)
     except (OperationalError, InterfaceError):
         if not stands_in:
             raise
     conn.close()
-    return _execute_one(conn, sql, value)
+    return _execute_one(conn, sql, value, prepared_sql)
 
 
-def _execute_one(conn: Any, sql: str, value: Any) -> Any:
-    """One row of `sql` with one integer parameter.
+def _execute_one(conn: Any, sql: str, value: Any, prepared_sql: str | None = None) -> Any:
+    """One row of `sql` with one integer parameter (on PostgreSQL's libpq path, `prepared_sql`
+    is the statement prepared by name when it differs: see `_OneRowQuery`).
 
     In autocommit mode (a request's default), unless queries are being recorded (DEBUG, the test
     suite's query counters) or execute wrappers are installed, the statement goes straight to the
@@ -491,7 +498,7 @@ def _execute_one(conn: Any, sql: str, value: Any) -> Any:
     if kept is None or kept.raw is not raw:
         kept = conn._ocop_one_row = _OneRowQuery(raw)
     with conn.wrap_database_errors:
-        return kept.one(sql, value)
+        return kept.one(sql, value, prepared_sql)
 
 
 @functools.cache
@@ -504,13 +511,14 @@ def _one_parameter(sql: str, placeholder: str) -> str:
 
 
 try:  # psycopg's libpq wrapper (PostgreSQL only)
-    from psycopg.pq import ExecStatus, Format
+    from psycopg.pq import ConnStatus, ExecStatus, Format
 
     TUPLES_OK, COMMAND_OK, FAILED = (
         ExecStatus.TUPLES_OK,
         ExecStatus.COMMAND_OK,
         ExecStatus.FATAL_ERROR,
     )
+    _CONNECTION_OK = ConnStatus.OK
     BINARY = Format.BINARY
 except ImportError:  # pragma: no cover (psycopg is a dependency)
     pass
@@ -525,18 +533,37 @@ class _OneRowQuery:
     C loaders read its dates, timestamps and integers (Django's loader for timestamps in text
     form is Python); timestamps come aware, in UTC, as through Django's cursor (tested equal).
 
-    By default the statement is prepared by name once per database session (PQprepare, then
-    PQexecPrepared: PostgreSQL neither parses nor plans it again, ~70 µs less database CPU per
-    verification in the bench). With
-    `OCOP_DB_PREPARED_STATEMENTS` off (behind a transaction-mode pooler that cannot carry
-    named statements, such as PgBouncer before 1.21) it is sent unnamed (PQexecParams), its
-    parameter still bound on the server. A named statement the session has lost (a pooler's
-    `DISCARD ALL`, a `DEALLOCATE`) is prepared again and the lookup rerun, once. Errors are
-    psycopg's (translated to Django's by the caller); a broken connection raises
+    By default the lookup's SELECT itself is prepared by name (PQprepare, then PQexecPrepared):
+    PostgreSQL neither parses nor plans it again, and no PL/pgSQL function is called around it
+    (~30 µs less database CPU a verification than preparing a call of the function). Its plan
+    must not depend on the statistics of the moment it is made, as the function's does not (a
+    plan made while the counters table was empty read it by sequential scan as it grew): the
+    session plans it once, generic, with sequential scans switched off while it does —
+    `enable_seqscan` is turned off just before the statement is prepared and put back as it was
+    right after its first execution, which makes the plan; `plan_cache_mode` stays at
+    `force_generic_plan` for the session (it concerns only statements prepared by name, and
+    PL/pgSQL's, never the ORM's client-bound queries). PostgreSQL replans it on its own when a
+    table it reads is analysed, with the session's settings and fresh statistics; after
+    `REPREPARE_SECONDS` the statement is made again under the same precautions, so no plan made
+    otherwise outlives that.
+
+    With `OCOP_DB_PREPARED_STATEMENTS` off (behind a transaction-mode pooler that cannot carry
+    named statements, such as PgBouncer before 1.21) the call of the lookup's function is sent
+    unnamed (PQexecParams), its parameter still bound on the server, its plan the function's. A
+    named statement the session has lost (a pooler's `DISCARD ALL`, a `DEALLOCATE`) is prepared
+    again and the lookup rerun, once; one the session holds already under our name (a pooler
+    handing over a server session) is replaced, since its plan may have been made otherwise.
+    Errors are psycopg's (translated to Django's by the caller); a broken connection raises
     OperationalError, as the cursor would."""
 
     INT8 = 20  # the parameter's type oid (bigint)
     NAME_PREFIX = b"ocop_one_row_"
+    REPREPARE_SECONDS = 60.0
+    PLAN_GUARD = (
+        b"SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', false),"
+        b" set_config('plan_cache_mode', 'force_generic_plan', false)"
+    )
+    PLAN_GUARD_END = b"SELECT set_config('enable_seqscan', $1, false)"
 
     def __init__(self, raw: Any) -> None:
         from psycopg.adapt import Transformer
@@ -544,7 +571,7 @@ class _OneRowQuery:
         self.raw = raw
         self._rows = Transformer(raw)
         self._queries: dict[str, tuple[bytes, bytes]] = {}
-        self._prepared: set[bytes] = set()
+        self._prepared: dict[bytes, float] = {}  # name → when it was prepared (monotonic)
 
     def _query(self, sql: str) -> tuple[bytes, bytes]:
         """(the statement in libpq's numbered-parameter form, its name when prepared)."""
@@ -555,14 +582,15 @@ class _OneRowQuery:
             query = self._queries[sql] = (text, name)
         return query
 
-    def one(self, sql: str, value: int) -> tuple | None:
-        text, name = self._query(sql)
+    def one(self, sql: str, value: int, prepared_sql: str | None = None) -> tuple | None:
         param = [b"%d" % value]
         pgconn = self.raw.pgconn
         with self.raw.lock:
             if not _prepared_statements():
+                text = self._query(sql)[0]
                 result = pgconn.exec_params(text, param, [self.INT8], result_format=BINARY)
             else:
+                text, name = self._query(prepared_sql or sql)
                 result = self._exec_prepared(pgconn, text, name, param)
         if result.status != TUPLES_OK:
             self._raise(result)
@@ -572,21 +600,36 @@ class _OneRowQuery:
         return self._rows.load_row(0, tuple)
 
     def _exec_prepared(self, pgconn: Any, text: bytes, name: bytes, param: list) -> Any:
-        for attempt in (1, 2):
-            if name not in self._prepared:
-                made = pgconn.prepare(name, text, [self.INT8])
-                # 42P05: the session has it already (a pooler handed us a server connection
-                # that an earlier client of ours prepared it on).
-                if made.status != COMMAND_OK and _sqlstate(made) != "42P05":
-                    return made
-                self._prepared.add(name)
+        made_at = self._prepared.get(name)
+        if made_at is not None and time.monotonic() - made_at < self.REPREPARE_SECONDS:
             result = pgconn.exec_prepared(name, param, result_format=BINARY)
             # 26000: the session no longer has the statement; prepare it again, once.
-            if attempt == 1 and result.status == FAILED and _sqlstate(result) == "26000":
-                self._prepared.discard(name)
-                continue
-            return result
-        return result  # pragma: no cover (the loop returns)
+            if result.status != FAILED or _sqlstate(result) != "26000":
+                return result
+        elif made_at is not None:
+            pgconn.exec_(b"DEALLOCATE " + name)
+        self._prepared.pop(name, None)
+        return self._prepare_and_exec(pgconn, text, name, param)
+
+    def _prepare_and_exec(self, pgconn: Any, text: bytes, name: bytes, param: list) -> Any:
+        """Prepare the statement and run it once, sequential scans off while its plan is made."""
+        guard = pgconn.exec_(self.PLAN_GUARD)
+        if guard.status != TUPLES_OK:
+            return guard
+        seqscan = guard.get_value(0, 0)
+        try:
+            made = pgconn.prepare(name, text, [self.INT8])
+            if made.status != COMMAND_OK and _sqlstate(made) == "42P05":
+                # The session holds a statement of that name, planned who knows how: replaced.
+                pgconn.exec_(b"DEALLOCATE " + name)
+                made = pgconn.prepare(name, text, [self.INT8])
+            if made.status != COMMAND_OK:
+                return made
+            self._prepared[name] = time.monotonic()
+            return pgconn.exec_prepared(name, param, result_format=BINARY)
+        finally:
+            if pgconn.status == _CONNECTION_OK:
+                pgconn.exec_params(self.PLAN_GUARD_END, [seqscan])
 
     def _raise(self, result: Any) -> None:
         import psycopg

@@ -93,7 +93,7 @@ def test_a_dead_reused_connection_is_replaced_and_the_lookup_answers():
 def test_inside_a_transaction_a_database_error_is_not_retried(monkeypatch):
     calls = []
 
-    def broken(conn, sql, value):
+    def broken(conn, sql, value, prepared_sql=None):
         calls.append(sql)
         raise OperationalError("connection lost")
 
@@ -287,14 +287,83 @@ def test_the_lookup_is_prepared_once_per_session_and_again_when_the_session_lost
         )
 
         # A server session that has it already (a pooler handing over a connection one of our
-        # processes prepared it on): the name is the statement's digest, so it is used as is.
+        # processes prepared it on): its plan may have been made any way, so it is replaced.
         ((text, name),) = connection._ocop_one_row._queries.values()
         connection.close()
         with connection.cursor() as cursor:
             cursor.execute(f"PREPARE {name.decode()}(bigint) AS {text.decode()}")  # noqa: S608
+            cursor.execute("SELECT prepare_time FROM pg_prepared_statements")
+            (held_since,) = cursor.fetchone()
         taken = verify.stamp_lookup(serial)
         assert (taken.serial, taken.certificate.number) == (serial, first.certificate.number)
         assert _named_statements() == named
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT prepare_time FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] > held_since
+
+
+def _plan(name: str, serial: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN EXECUTE {name}({int(serial)})")  # noqa: S608 (our own name)
+        return "\n".join(line for (line,) in cursor.fetchall())
+
+
+def _setting(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s)", [name])
+        return cursor.fetchone()[0]
+
+
+@needs_libpq
+@pytest.mark.django_db(transaction=True)
+def test_the_prepared_lookup_is_planned_without_sequential_scans_on_near_empty_tables():
+    """The tables are nearly empty here (one stamp, one lot, no counters): planned with the
+    statistics of the moment, sequential scans would win and stay in the kept plan as the
+    tables grow. The generic plan is made with them off; the session's setting is put back."""
+    with clock.freeze(TODAY), fresh_buffer():
+        serial = genuine_stamp().serial
+        connection.close()
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE stamps_scantally")  # known empty, as after a fresh install
+        assert _setting("enable_seqscan") == "on"
+
+        assert verify.stamp_lookup(serial).serial == serial
+
+        (name,) = _named_statements()
+        plan = _plan(name, serial)
+        assert "Seq Scan" not in plan
+        assert "stamps_scantally_pkey" in plan and "stamps_stamp_pkey" in plan
+        assert _setting("enable_seqscan") == "on"  # put back as it was
+        assert _setting("plan_cache_mode") == "force_generic_plan"
+        # A session that had its own setting keeps it.
+        with connection.cursor() as cursor:
+            cursor.execute("DEALLOCATE ALL")
+            cursor.execute("SET enable_seqscan = off")
+        assert verify.stamp_lookup(serial).serial == serial
+        assert _setting("enable_seqscan") == "off"
+
+
+@needs_libpq
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_lookup_is_made_again_after_its_time(monkeypatch):
+    with clock.freeze(TODAY), fresh_buffer():
+        serial = genuine_stamp().serial
+        connection.close()
+        verify.stamp_lookup(serial)
+        kept = connection._ocop_one_row
+        (name,) = kept._prepared
+        kept._prepared[name] -= kept.REPREPARE_SECONDS + 1  # made long ago
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT prepare_time FROM pg_prepared_statements")
+            (before,) = cursor.fetchone()
+
+        assert verify.stamp_lookup(serial).serial == serial
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT prepare_time FROM pg_prepared_statements")
+            assert [row[0] > before for row in cursor.fetchall()] == [True]
+        assert "Seq Scan" not in _plan(name.decode(), serial)
 
 
 @needs_libpq
