@@ -1,6 +1,7 @@
 """The scan log: buffered on the request path, written in batches, nothing lost on shutdown."""
 
 import datetime as dt
+import os
 import signal
 
 import pytest
@@ -171,11 +172,25 @@ def test_a_normal_shutdown_flushes_every_buffered_scan(monkeypatch):
     assert ScanEvent.objects.count() == 12
 
 
-def test_each_process_gets_its_own_buffer(monkeypatch):
+def test_each_process_gets_its_own_buffer():
     first = scanlog.buffer()
-    monkeypatch.setattr(scanlog.os, "getpid", lambda: -1)
+    child = os.fork()
+    if child == 0:  # a forked worker: its own buffer, under its own process id
+        ok = scanlog.buffer() is not first and scanlog._pid == os.getpid()
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
 
-    assert scanlog.buffer() is not first
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert scanlog.buffer() is first
+
+
+def test_event_ids_are_positive_63_bit_and_distinct():
+    ids = scanlog.event_ids(2000)
+
+    assert len(ids) == len(set(ids)) == 2000
+    assert all(0 < i < 2**63 for i in ids)
+    assert max(ids) > 2**60  # the whole range is used, not a few bits of it
+    assert scanlog.event_ids(0) == []
 
 
 def test_client_addresses_are_stored_as_keyed_hashes(settings):
