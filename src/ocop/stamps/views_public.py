@@ -43,7 +43,14 @@ PAGE_HEADERS = {"Cache-Control": NO_STORE, "X-Robots-Tag": "noindex"}
 
 
 def _html(content: str, status: int) -> HttpResponse:
-    return HttpResponse(content, status=status, headers=PAGE_HEADERS)
+    # The content type and charset given: the response does not read them from settings.
+    return HttpResponse(
+        content,
+        status=status,
+        headers=PAGE_HEADERS,
+        content_type="text/html; charset=utf-8",
+        charset="utf-8",
+    )
 
 
 def _limited(seconds: int) -> HttpResponse:
@@ -58,7 +65,8 @@ def _verdict_page(request: HttpRequest, result: verify.Verdict | int, token: str
     head, foot = _shell()
     body = verdict_body(
         result,
-        site_url=request.build_absolute_uri("/"),
+        # build_absolute_uri("/") without parsing and re-quoting "/": a validated host is ASCII.
+        site_url=f"{request.scheme}://{request.get_host()}/",
         report_url=code_url("verify:report", token[:64] or "-"),
         place_url=code_url("verify:place", token[:64] or "-"),
         shared_place=verify.place_from(request),
