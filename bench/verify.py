@@ -383,6 +383,7 @@ class Load:
         Built on asyncio protocols rather than streams: the client shares the cores with the
         server, and streams cost it about twice the CPU per request."""
         loop = asyncio.get_running_loop()
+        self.dispatch_lag: list[float] = []
         waiting: collections.deque[tuple[float, bytes]] = collections.deque()
         idle: list[_Connection] = []
         latencies: list[float] = []
@@ -412,6 +413,9 @@ class Load:
             if delay > 0:
                 await asyncio.sleep(delay)
             self.cursor = (self.cursor + 1) % len(requests)
+            # How late the client itself is in handing the request over (its own scheduling on
+            # the shared cores, not the server's): reported beside the latencies.
+            self.dispatch_lag.append((time.perf_counter() - at) * 1000)
             if idle:
                 idle.pop().send(at, requests[self.cursor])
             else:
@@ -576,8 +580,10 @@ async def measure(
     spread = (max(ratios) - min(ratios)) / statistics.median(ratios)
     rate = 0.7 * statistics.median(cand_runs)
     client_cpu = time.process_time()
-    latencies = await Load(port, candidate_paths).open_loop(rate, opts.latency_seconds, 64)
+    fixed_rate = Load(port, candidate_paths)
+    latencies = await fixed_rate.open_loop(rate, opts.latency_seconds, 64)
     client_cpu = 1e6 * (time.process_time() - client_cpu) / max(len(latencies), 1)
+    lag = fixed_rate.dispatch_lag
     return {
         "baseline_rps": base_runs,
         "candidate_rps": cand_runs,
@@ -591,6 +597,11 @@ async def measure(
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
         "p99_ms": percentile(latencies, 99),
+        "client_dispatch_lag_ms": {
+            "p50": percentile(lag, 50),
+            "p99": percentile(lag, 99),
+            "max": max(lag, default=0.0),
+        },
         "cpu_us_per_request": {
             "baseline": _median_cpu(baseline.cpu) if baseline.cpu else {},
             "candidate": _median_cpu(candidate.cpu) if candidate.cpu else {},
@@ -669,6 +680,9 @@ def write_results(result: dict, lines: list[str], name: str) -> None:
         f"| fixed rate for latency | {r['latency_rate_rps']:.0f} req/s, {r['latency_requests']} requests; "
         f"client CPU {r.get('latency_client_cpu_us', 0):.0f} µs per request |",
         f"| p50 / p95 / p99 | {r['p50_ms']:.1f} / {r['p95_ms']:.1f} / {r['p99_ms']:.1f} ms |",
+        "| the latency client's own lag in sending (p50 / p99 / max) | "
+        + " / ".join(f"{r['client_dispatch_lag_ms'][k]:.1f}" for k in ("p50", "p99", "max"))
+        + " ms |",
         f"| CPU µs per request, {base_name} (median of rounds) | {_cpu_text(r, 'baseline')} |",
         f"| CPU µs per request, verification | {_cpu_text(r, 'candidate')} |",
         f"| load average before / after | {result['load_average']['before']} / "
