@@ -38,7 +38,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 
 from ocop.core.memo import Memo
 from ocop.core.settings_cache import read_once
@@ -145,6 +151,13 @@ def event_ids(count: int) -> list[int]:
     return [(value >> 1) or 1 for value in struct.unpack(f">{count}Q", raw)]
 
 
+def clean_text(value: str, limit: int) -> str:
+    """Client-supplied text as the log keeps it: at most `limit` characters, without NUL, which
+    PostgreSQL's text and JSON columns refuse (a `/v/%00…` path or a header carrying one would
+    otherwise fail its whole batch, and the alerts built from it)."""
+    return value.replace("\x00", "")[:limit] if "\x00" in value else value[:limit]
+
+
 def _event_rows(scans: list[Scan]) -> list[tuple]:
     return [
         (
@@ -154,10 +167,10 @@ def _event_rows(scans: list[Scan]) -> list[tuple]:
             scan.outcome,
             scan.certificate_status,
             scan.province_id,
-            scan.place_code[:4],
-            scan.place_name[:100],
+            clean_text(scan.place_code, 4),
+            clean_text(scan.place_name, 100),
             scan.client_hash,
-            scan.user_agent[:USER_AGENT_MAX],
+            clean_text(scan.user_agent, USER_AGENT_MAX),
             scan.channel,
         )
         for scan, event_id in zip(scans, event_ids(len(scans)), strict=True)
@@ -167,11 +180,11 @@ def _event_rows(scans: list[Scan]) -> list[tuple]:
 def _rejected_row(scan: Scan) -> tuple:
     return (
         scan.at,
-        scan.token[:TOKEN_MAX],
+        clean_text(scan.token, TOKEN_MAX),
         scan.outcome,
-        scan.place_code[:4],
+        clean_text(scan.place_code, 4),
         scan.client_hash,
-        scan.user_agent[:USER_AGENT_MAX],
+        clean_text(scan.user_agent, USER_AGENT_MAX),
         scan.channel,
     )
 
@@ -189,7 +202,8 @@ def _insert_rows(model: Any, columns: tuple[str, ...], rows: list[tuple]) -> Non
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({names}) FROM STDIN"
             started = time.monotonic()
-            with cursor.cursor.copy(sql) as copy:
+            # psycopg's own cursor: its errors are made Django's here, as the wrapper does.
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
             if connection.queries_logged:  # Django's query log sees execute() only
@@ -217,11 +231,11 @@ def _tallies(scans: list[Scan]) -> dict[int, list[Any]]:
     for scan in scans:
         row = out.get(scan.serial)  # type: ignore[arg-type]
         if row is None:
-            out[scan.serial] = [1, scan.at, scan.place_name[:100], scan.at]  # type: ignore[index]
+            out[scan.serial] = [1, scan.at, clean_text(scan.place_name, 100), scan.at]  # type: ignore[index]
             continue
         row[0] += 1
         if scan.at < row[1]:
-            row[1], row[2] = scan.at, scan.place_name[:100]
+            row[1], row[2] = scan.at, clean_text(scan.place_name, 100)
         row[3] = max(row[3], scan.at)
     return out
 
@@ -377,7 +391,14 @@ class ScanBuffer:
                     return written
                 try:
                     counts = write_batch(batch)
-                except Exception:  # noqa: BLE001 - the database may be down; keep the rows
+                except (OperationalError, InterfaceError):  # the database is away: keep them
+                    logger.exception("scan log: flush of %d scans failed", len(batch))
+                    self._give_back(batch)
+                    return written
+                except DatabaseError:  # the data: one bad scan must not stall the log
+                    logger.exception("scan log: a batch of %d scans was refused", len(batch))
+                    counts = self._write_one_by_one(batch)
+                except Exception:  # noqa: BLE001 - unknown: keep the rows for the next round
                     logger.exception("scan log: flush of %d scans failed", len(batch))
                     self._give_back(batch)
                     return written
@@ -386,6 +407,19 @@ class ScanBuffer:
                 if evaluate:
                     _evaluate(batch, counts)
         return written
+
+    def _write_one_by_one(self, batch: list[Scan]) -> dict[int, int]:
+        """Write a refused batch scan by scan: the scans the database takes are kept, those it
+        refuses alone are counted as dropped and logged (given back, they would fail every
+        later round and hold up every scan behind them)."""
+        counts: dict[int, int] = {}
+        for scan in batch:
+            try:
+                counts.update(write_batch([scan]))
+            except DatabaseError:
+                self.dropped += 1
+                logger.exception("scan log: scan of %r refused by the database", scan.token)
+        return counts
 
     def _run(self) -> None:
         interval = float(_setting("OCOP_SCAN_FLUSH_SECONDS", 1.0))

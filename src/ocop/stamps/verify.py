@@ -850,7 +850,7 @@ def record(verdict: Verdict, request: Any, channel: str, address: str | None = N
     scanlog.record(
         scanlog.Scan(
             at=clock.now(),
-            token=verdict.token[:64],
+            token=scanlog.clean_text(verdict.token, scanlog.TOKEN_MAX),
             outcome=verdict.outcome,
             channel=channel,
             client_hash=scanlog.client_hash(address),
@@ -858,7 +858,9 @@ def record(verdict: Verdict, request: Any, channel: str, address: str | None = N
             certificate_status=verdict.certificate_status,
             province_id=verdict.province_id,
             place_code=place_from(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[: scanlog.USER_AGENT_MAX],
+            user_agent=scanlog.clean_text(
+                request.META.get("HTTP_USER_AGENT", ""), scanlog.USER_AGENT_MAX
+            ),
         )
     )
 

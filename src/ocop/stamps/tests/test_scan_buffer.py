@@ -5,7 +5,7 @@ import os
 import signal
 
 import pytest
-from django.db import connection
+from django.db import DataError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from ocop.core import clock
@@ -104,13 +104,14 @@ def test_an_unknown_shared_place_is_dropped():
     assert (event.place_code, event.place_name) == ("", "")
 
 
-def test_a_failed_flush_keeps_the_scans_for_the_next_one(monkeypatch):
+@pytest.mark.parametrize("error", [OperationalError, RuntimeError])
+def test_a_failed_flush_keeps_the_scans_for_the_next_one(monkeypatch, error):
     buf = scanlog.ScanBuffer()
     for n in range(3):
         buf.record(scan(serial=n + 1))
 
     def broken(batch):
-        raise RuntimeError("database down")
+        raise error("database down")
 
     monkeypatch.setattr(scanlog, "write_batch", broken)
     assert buf.flush() == 0
@@ -228,3 +229,55 @@ def test_a_flushers_round_writes_what_was_waiting_and_leaves_later_scans_for_the
     assert left_after_round == 3  # one arrival per batch of two: three batches
     assert drained == 3 and len(buf) == 0
     assert ScanEvent.objects.count() == 8
+
+
+def test_a_batch_the_database_refuses_is_written_scan_by_scan(monkeypatch):
+    """A scan the database refuses (bad data, not a database away) is dropped alone: given back,
+    it would fail every later round and hold up every scan behind it."""
+    buf = scanlog.ScanBuffer()
+    for n in range(5):
+        buf.record(scan(serial=n + 1, token="BAD" if n == 2 else "X" * 29))
+    write = scanlog.write_batch
+
+    def refusing(batch):
+        if any(s.token == "BAD" for s in batch):
+            raise DataError("refused")
+        return write(batch)
+
+    monkeypatch.setattr(scanlog, "write_batch", refusing)
+
+    assert buf.flush() == 5  # taken off the buffer: four written, one dropped
+    assert len(buf) == 0 and buf.dropped == 1
+    assert sorted(ScanEvent.objects.values_list("stamp_serial", flat=True)) == [1, 2, 4, 5]
+    assert buf.flush() == 0
+
+
+def test_a_nul_in_a_path_or_a_header_is_logged_without_it_and_stalls_nothing(client):
+    """PostgreSQL's text columns refuse NUL: `/v/%00…` once failed its whole batch, every round."""
+    client.get("/v/%00AB%00", HTTP_USER_AGENT="app\x00/1")
+    client.get("/api/v1/public/verify/A%00B")
+    buf = scanlog.buffer()
+    assert len(buf) == 2
+
+    assert scanlog.flush() == 2
+
+    rows = sorted(RejectedScan.objects.values_list("token", "user_agent"))
+    assert rows == [("A\x00B".replace("\x00", ""), ""), ("AB", "app/1")]
+    assert len(buf) == 0 and buf.dropped == 0
+
+
+def test_clean_text_removes_nul_and_cuts():
+    assert scanlog.clean_text("a\x00b\x00c", 2) == "ab"
+    assert scanlog.clean_text("abc", 2) == "ab"
+    assert scanlog.clean_text("", 5) == ""
+
+
+def test_a_row_the_database_refuses_raises_djangos_error_on_every_path():
+    """The COPY path goes through psycopg's own cursor: its errors are Django's too, so a flush
+    tells bad data (written scan by scan) from a database away (kept for the next round)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite stores NUL in text")
+    row = scanlog._rejected_row(scan())[:1] + ("A\x00B",) + scanlog._rejected_row(scan())[2:]
+
+    with pytest.raises(DataError):
+        scanlog._insert_rows(RejectedScan, scanlog.REJECTED_COLUMNS, [row])
