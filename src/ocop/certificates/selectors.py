@@ -162,7 +162,8 @@ def certificate_get(*, actor: Actor, public_id: Any) -> Certificate:
 def certificate_public_lookup(*, number: str) -> Certificate:
     """The public look-up by printed number (no log-in): one query, NotFound when unknown."""
     text = (number or "").strip()
-    if not text or len(text) > 60:
+    # NUL never appears in a number, and PostgreSQL refuses it in a query (a 500, not a 404).
+    if not text or len(text) > 60 or "\x00" in text:
         raise NotFound()
     cert = Certificate.objects.select_related("superseded_by").filter(number=text).first()
     if cert is None:

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "ocop.web.middleware.LanguageMiddleware",
     "ocop.api.problems.ApiProblemMiddleware",
     "ocop.core.middleware.CommonMiddleware",
+    "ocop.core.middleware.NulGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

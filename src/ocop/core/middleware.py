@@ -70,3 +70,43 @@ class CommonMiddleware(DjangoCommonMiddleware):
         if getattr(request, "resolver_match", None) is not None:
             return False
         return super().should_redirect_with_slash(request)
+
+
+def accepts_nul(view):
+    """Mark a view that answers a NUL in its path or query string itself (NulGuardMiddleware)."""
+    view.accepts_nul = True
+    return view
+
+
+class NulGuardMiddleware:
+    """A NUL byte in the path or the query string: 400 before the view runs.
+
+    No path, code, number or parameter of this site holds one, and PostgreSQL refuses it in a
+    query: a view that looked a path's code up (a certificate number, a rule set's code, a
+    province) answered 500 there instead of a clear error. Views that answer such input
+    themselves are marked with `accepts_nul` (the public verification: a malformed code is an
+    answer, and a scan to log). Under /api/v1 the answer becomes problem+json
+    (ApiProblemMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if "\x00" not in request.path_info and "%00" not in request.META.get("QUERY_STRING", ""):
+            return None
+        if getattr(view_func, "accepts_nul", False):
+            return None
+        from django.shortcuts import render
+
+        from ocop.api.problems import STATUS_PROBLEMS
+
+        code, title, detail = STATUS_PROBLEMS[400]
+        return render(
+            request,
+            "errors/problem.html",
+            {"error": {"status": 400, "code": code}, "title": title, "detail": detail},
+            status=400,
+        )

@@ -18,6 +18,7 @@ from ninja import Router, Schema
 
 from ocop.core.access import access
 from ocop.core.memo import Memo
+from ocop.core.middleware import accepts_nul
 from ocop.core.problem import CONTENT_TYPE as PROBLEM_CONTENT_TYPE
 from ocop.core.problem import problem_body, problem_response
 from ocop.core.schemas import ProblemOut
@@ -185,6 +186,7 @@ def _problem_json(result: verify.Verdict) -> str:
     return verify.translated_once("problem", result.outcome, build, result.language)
 
 
+@accepts_nul
 @access.public
 @require_GET
 def verify_api(request: HttpRequest, code: str) -> HttpResponse:

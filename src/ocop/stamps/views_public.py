@@ -27,6 +27,7 @@ from ocop.core.access import access
 from ocop.core.display import dmy_hm
 from ocop.core.errors import ValidationFailed
 from ocop.core.memo import Memo
+from ocop.core.middleware import accepts_nul
 from ocop.stamps import scanlog, services_alerts, verify
 from ocop.stamps.forms_public import PlaceForm, ProblemReportForm
 from ocop.stamps.models_scan import ScanChannel
@@ -195,6 +196,7 @@ def _shell() -> tuple[str, str]:
     return shell
 
 
+@accepts_nul
 @access.public
 @require_GET
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
@@ -203,6 +205,7 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     return _verdict_page(request, result, code)
 
 
+@accepts_nul
 @access.public
 @require_GET
 def verify_gs1(request: HttpRequest, rest: str) -> HttpResponse:
