@@ -79,14 +79,14 @@ def accepts_nul(view):
 
 
 class NulGuardMiddleware:
-    """A NUL byte in the path or the query string: 400 before the view runs.
+    """A NUL byte in the path: 400 before the view runs.
 
-    No path, code, number or parameter of this site holds one, and PostgreSQL refuses it in a
-    query: a view that looked a path's code up (a certificate number, a rule set's code, a
-    province) answered 500 there instead of a clear error. Views that answer such input
-    themselves are marked with `accepts_nul` (the public verification: a malformed code is an
-    answer, and a scan to log). Under /api/v1 the answer becomes problem+json
-    (ApiProblemMiddleware)."""
+    No path, code or number of this site holds one, and PostgreSQL refuses it in a query: a view
+    that looked a path's code up (a certificate number, a rule set's code, a province) answered
+    500 there instead of a clear error. (Query parameters go through forms and filters, which
+    refuse or drop NUL themselves.) Views that answer such a path themselves are marked with
+    `accepts_nul` (the public verification: a malformed code is an answer, and a scan to log).
+    Under /api/v1 the answer becomes problem+json (ApiProblemMiddleware)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -95,18 +95,18 @@ class NulGuardMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if "\x00" not in request.path_info and "%00" not in request.META.get("QUERY_STRING", ""):
-            return None
-        if getattr(view_func, "accepts_nul", False):
+        if "\x00" not in request.path_info or getattr(view_func, "accepts_nul", False):
             return None
         from django.shortcuts import render
+        from django.utils.translation import gettext as _
 
-        from ocop.api.problems import STATUS_PROBLEMS
-
-        code, title, detail = STATUS_PROBLEMS[400]
         return render(
             request,
             "errors/problem.html",
-            {"error": {"status": 400, "code": code}, "title": title, "detail": detail},
+            {
+                "error": {"status": 400, "code": "core.bad_request"},
+                "title": _("Yêu cầu không hợp lệ"),
+                "detail": _("Yêu cầu không hợp lệ hoặc không đọc được."),
+            },
             status=400,
         )

@@ -281,3 +281,14 @@ def test_a_row_the_database_refuses_raises_djangos_error_on_every_path():
 
     with pytest.raises(DataError):
         scanlog._insert_rows(RejectedScan, scanlog.REJECTED_COLUMNS, [row])
+
+
+def test_the_public_verification_answers_a_nul_in_its_path_itself_and_logs_the_scan(client):
+    """The site answers a NUL in a path with a 400 before the view (core NulGuardMiddleware);
+    the verification views answer it themselves: a malformed code, logged like any scan."""
+    page = client.get("/v/%00AB")
+    api = client.get("/api/v1/public/verify/%00AB")
+
+    assert page.status_code == api.status_code == 400
+    assert api.json()["code"] == "stamps.verify.malformed"
+    assert [s.token for s in scanlog.buffer().pending()] == ["AB", "AB"]
