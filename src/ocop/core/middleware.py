@@ -40,8 +40,6 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.shortcuts import render
-
         from ocop.core.errors import DomainError, NotAuthenticated
 
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
@@ -50,12 +48,19 @@ class DomainErrorMiddleware:
             from django.contrib.auth.views import redirect_to_login
 
             return redirect_to_login(request.get_full_path())
-        return render(
-            request,
-            "errors/problem.html",
-            {"error": exception, "title": exception.title, "detail": exception.detail},
-            status=exception.status,
-        )
+        return problem_page(request, exception)
+
+
+def problem_page(request, error):
+    """The HTML page of a DomainError: its title, message, code and status."""
+    from django.shortcuts import render
+
+    return render(
+        request,
+        "errors/problem.html",
+        {"error": error, "title": error.title, "detail": error.detail},
+        status=error.status,
+    )
 
 
 class CommonMiddleware(DjangoCommonMiddleware):
@@ -73,7 +78,7 @@ class CommonMiddleware(DjangoCommonMiddleware):
 
 
 def accepts_nul(view):
-    """Mark a view that answers a NUL in its path or query string itself (NulGuardMiddleware)."""
+    """Mark a view that answers a NUL in its path itself (NulGuardMiddleware)."""
     view.accepts_nul = True
     return view
 
@@ -97,16 +102,9 @@ class NulGuardMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if "\x00" not in request.path_info or getattr(view_func, "accepts_nul", False):
             return None
-        from django.shortcuts import render
         from django.utils.translation import gettext as _
 
-        return render(
-            request,
-            "errors/problem.html",
-            {
-                "error": {"status": 400, "code": "core.bad_request"},
-                "title": _("Yêu cầu không hợp lệ"),
-                "detail": _("Yêu cầu không hợp lệ hoặc không đọc được."),
-            },
-            status=400,
-        )
+        from ocop.core.errors import DomainError
+
+        error = DomainError(_("Yêu cầu không hợp lệ hoặc không đọc được."), code="core.bad_request")
+        return problem_page(request, error)

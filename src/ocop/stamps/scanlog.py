@@ -152,9 +152,10 @@ def event_ids(count: int) -> list[int]:
 
 
 def clean_text(value: str, limit: int) -> str:
-    """Client-supplied text as the log keeps it: at most `limit` characters, without NUL, which
-    PostgreSQL's text and JSON columns refuse (a `/v/%00…` path or a header carrying one would
-    otherwise fail its whole batch, and the alerts built from it)."""
+    """Client-supplied text as a scan keeps it (stamps.verify.record, where the text comes in):
+    at most `limit` characters, without NUL, which PostgreSQL's text and JSON columns refuse (a
+    `/v/%00…` path or a header carrying one would fail its batch, and the alerts built from
+    it). Whatever else the database refuses, a flush writes around (`_write_one_by_one`)."""
     return value.replace("\x00", "")[:limit] if "\x00" in value else value[:limit]
 
 
@@ -167,10 +168,10 @@ def _event_rows(scans: list[Scan]) -> list[tuple]:
             scan.outcome,
             scan.certificate_status,
             scan.province_id,
-            clean_text(scan.place_code, 4),
-            clean_text(scan.place_name, 100),
+            scan.place_code[:4],
+            scan.place_name[:100],
             scan.client_hash,
-            clean_text(scan.user_agent, USER_AGENT_MAX),
+            scan.user_agent[:USER_AGENT_MAX],
             scan.channel,
         )
         for scan, event_id in zip(scans, event_ids(len(scans)), strict=True)
@@ -180,11 +181,11 @@ def _event_rows(scans: list[Scan]) -> list[tuple]:
 def _rejected_row(scan: Scan) -> tuple:
     return (
         scan.at,
-        clean_text(scan.token, TOKEN_MAX),
+        scan.token[:TOKEN_MAX],
         scan.outcome,
-        clean_text(scan.place_code, 4),
+        scan.place_code[:4],
         scan.client_hash,
-        clean_text(scan.user_agent, USER_AGENT_MAX),
+        scan.user_agent[:USER_AGENT_MAX],
         scan.channel,
     )
 
@@ -231,11 +232,11 @@ def _tallies(scans: list[Scan]) -> dict[int, list[Any]]:
     for scan in scans:
         row = out.get(scan.serial)  # type: ignore[arg-type]
         if row is None:
-            out[scan.serial] = [1, scan.at, clean_text(scan.place_name, 100), scan.at]  # type: ignore[index]
+            out[scan.serial] = [1, scan.at, scan.place_name[:100], scan.at]  # type: ignore[index]
             continue
         row[0] += 1
         if scan.at < row[1]:
-            row[1], row[2] = scan.at, clean_text(scan.place_name, 100)
+            row[1], row[2] = scan.at, scan.place_name[:100]
         row[3] = max(row[3], scan.at)
     return out
 

@@ -325,7 +325,8 @@ class _Prepared:
     def __init__(self, name: str, build) -> None:
         self.name = name
         self._build = build
-        self._compiled: dict[str, tuple[str, tuple]] = {}
+        # alias → (SQL for a cursor or unnamed, SQL prepared by name, converters)
+        self._compiled: dict[str, tuple[str, str, tuple]] = {}
 
     def select(self, alias: str = DEFAULT_DB_ALIAS) -> tuple[str, Any]:
         """(SQL with one %s, compiler) of the queryset."""
