@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from ocop.accounts.constants import Role
 from ocop.producers.tests.factories import valid_tax_code
@@ -11,6 +12,20 @@ def _alert(page) -> str:
     return page.locator(".messages .alert-success").inner_text()
 
 
+def _follow(page, link) -> None:
+    """Clicks a link and waits for the page it opens (a bare click returns before the new page
+    has loaded, and a look-up right after it may read the old one)."""
+    with page.expect_navigation():
+        link.click()
+
+
+def _menu(page, name: str) -> None:
+    _follow(
+        page,
+        page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=name),
+    )
+
+
 def test_an_officer_registers_a_producer_and_its_product_and_finds_both_in_the_lists(
     page, log_in, user_for, commune
 ):
@@ -19,10 +34,8 @@ def test_an_officer_registers_a_producer_and_its_product_and_finds_both_in_the_l
     log_in(page, officer)
 
     # A producer, through the form (the officer's province is already chosen).
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Chủ thể OCOP"
-    ).click()
-    page.get_by_role("link", name="Đăng ký chủ thể").click()
+    _menu(page, "Chủ thể OCOP")
+    _follow(page, page.get_by_role("link", name="Đăng ký chủ thể"))
     page.get_by_role("combobox", name="Loại hình", exact=True).select_option("htx")
     page.get_by_role("textbox", name="Tên chủ thể", exact=True).fill("HTX Chè Đồi Mây")
     page.get_by_role("textbox", name="Mã số thuế / số ĐKKD", exact=True).fill(valid_tax_code(7))
@@ -39,16 +52,12 @@ def test_an_officer_registers_a_producer_and_its_product_and_finds_both_in_the_l
     assert "HTX Chè Đồi Mây" in _alert(page)
     assert page.locator("main h1").inner_text() == "HTX Chè Đồi Mây"
 
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Chủ thể OCOP"
-    ).click()
-    assert page.locator("table.table").get_by_role("link", name="HTX Chè Đồi Mây").is_visible()
+    _menu(page, "Chủ thể OCOP")
+    expect(page.locator("table.table").get_by_role("link", name="HTX Chè Đồi Mây")).to_be_visible()
 
     # A product of that producer, through the form.
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Sản phẩm"
-    ).click()
-    page.get_by_role("link", name="Đăng ký sản phẩm").click()
+    _menu(page, "Sản phẩm")
+    _follow(page, page.get_by_role("link", name="Đăng ký sản phẩm"))
     page.get_by_role("combobox", name="Chủ thể", exact=True).select_option(
         label=f"HTX Chè Đồi Mây ({commune.name})"
     )
@@ -58,19 +67,16 @@ def test_an_officer_registers_a_producer_and_its_product_and_finds_both_in_the_l
         page.get_by_role("button", name="Đăng ký", exact=True).click()
     assert "Chè búp Đồi Mây" in _alert(page)
 
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Sản phẩm"
-    ).click()
+    _menu(page, "Sản phẩm")
     row = page.locator("table.table tbody tr", has_text="Chè búp Đồi Mây")
-    assert row.count() == 1
-    assert "HTX Chè Đồi Mây" in row.inner_text()
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("HTX Chè Đồi Mây")
 
     # The dashboard counts them.
-    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Trang chủ"
-    ).click()
-    tiles = page.locator(".stat .stat-value").all_inner_texts()
-    assert tiles[:2] == ["1", "1"]
+    _menu(page, "Trang chủ")
+    tiles = page.locator(".stat .stat-value")
+    expect(tiles.nth(0)).to_have_text("1")
+    expect(tiles.nth(1)).to_have_text("1")
 
 
 def test_choosing_a_province_refills_the_commune_list_through_htmx(

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from ocop.accounts.constants import Role
 from ocop.producers.tests.factories import ProducerFactory
@@ -43,7 +44,7 @@ def test_the_menu_collapses_behind_a_toggle_on_a_narrow_screen(page, log_in, use
     menu = page.locator("#nav-menu")
     assert not menu.is_visible()
     page.locator("label.nav-toggle").click()
-    assert menu.is_visible()
+    expect(menu).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
@@ -76,7 +77,7 @@ def test_going_back_after_an_htmx_filter_reloads_the_whole_page(page, log_in, us
     with page.expect_response(lambda r: "kind=dn" in r.url):
         page.get_by_role("combobox", name="Loại hình", exact=True).select_option("dn")
     page.wait_for_url("**kind=dn**")
-    assert page.locator("table.table tbody tr").count() == 1
+    expect(page.locator("table.table tbody tr")).to_have_count(1)
 
     # htmx keeps no snapshot (historyCacheSize 0): going back reloads the page from the server.
     with page.expect_event("load"):

@@ -45,5 +45,6 @@ def test_a_scanned_code_shows_the_revocation_at_once(page, user_for, transaction
     assert "không còn hiệu lực" in page.get_by_role("status").text_content()
     assert "Sản phẩm không còn đáp ứng tiêu chuẩn" in page.locator("main").inner_text()
     shot(page, "verify-revoked")
-    page.get_by_role("link", name="Báo cáo vấn đề với sản phẩm hoặc tem này").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Báo cáo vấn đề với sản phẩm hoặc tem này").click()
     assert page.locator("main h1").inner_text() == "Báo cáo vấn đề với sản phẩm hoặc tem"
