@@ -390,6 +390,7 @@ class ScanBuffer:
                 batch = self._take(size if limit is None else min(size, limit - written))
                 if not batch:
                     return written
+                unwritten: list[Scan] = []
                 try:
                     counts = write_batch(batch)
                 except (OperationalError, InterfaceError):  # the database is away: keep them
@@ -398,7 +399,10 @@ class ScanBuffer:
                     return written
                 except DatabaseError:  # the data: one bad scan must not stall the log
                     logger.exception("scan log: a batch of %d scans was refused", len(batch))
-                    counts = self._write_one_by_one(batch)
+                    counts, unwritten = self._write_one_by_one(batch)
+                    if unwritten:  # the database went away meanwhile: the rest waits
+                        self._give_back(unwritten)
+                        batch = batch[: len(batch) - len(unwritten)]
                 except Exception:  # noqa: BLE001 - unknown: keep the rows for the next round
                     logger.exception("scan log: flush of %d scans failed", len(batch))
                     self._give_back(batch)
@@ -407,20 +411,26 @@ class ScanBuffer:
                 self.flushed += len(batch)
                 if evaluate:
                     _evaluate(batch, counts)
+                if unwritten:
+                    return written
         return written
 
-    def _write_one_by_one(self, batch: list[Scan]) -> dict[int, int]:
+    def _write_one_by_one(self, batch: list[Scan]) -> tuple[dict[int, int], list[Scan]]:
         """Write a refused batch scan by scan: the scans the database takes are kept, those it
         refuses alone are counted as dropped and logged (given back, they would fail every
-        later round and hold up every scan behind them)."""
+        later round and hold up every scan behind them). Returns the counts and the scans left
+        unwritten because the database went away meanwhile (those are not the scans' fault)."""
         counts: dict[int, int] = {}
-        for scan in batch:
+        for position, scan in enumerate(batch):
             try:
                 counts.update(write_batch([scan]))
+            except (OperationalError, InterfaceError):
+                logger.exception("scan log: flush of %d scans failed", len(batch) - position)
+                return counts, batch[position:]
             except DatabaseError:
                 self.dropped += 1
                 logger.exception("scan log: scan of %r refused by the database", scan.token)
-        return counts
+        return counts, []
 
     def _run(self) -> None:
         interval = float(_setting("OCOP_SCAN_FLUSH_SECONDS", 1.0))

@@ -5,8 +5,8 @@ The path is built for the quality targets (§2.1): the token's signature is chec
 forged or malformed token costs no query; a signed one costs one SELECT (the budget is two) —
 the stamp joined to its lot, batch, product and certificate and to the code's counters
 (`ScanTally`) — and no write: the scan goes to the in-process buffer (`scanlog.record`). The
-certificate status is derived from the certificate row itself, so a revocation shows at once. Nothing here touches the
-session, `request.user` or a database cache.
+certificate status is derived from the certificate row itself, so a revocation shows at once.
+Nothing here touches the session, `request.user` or a database cache.
 """
 
 from __future__ import annotations

@@ -252,6 +252,35 @@ def test_a_batch_the_database_refuses_is_written_scan_by_scan(monkeypatch):
     assert buf.flush() == 0
 
 
+def test_scans_left_when_the_database_goes_away_during_a_scan_by_scan_write_are_kept(
+    monkeypatch,
+):
+    """A database away is not the scans' fault: written one by one after a refused batch, the
+    scans not yet written when the connection fails wait for the next round, none dropped."""
+    buf = scanlog.ScanBuffer()
+    for n in range(5):
+        buf.record(scan(serial=n + 1, token="BAD" if n == 1 else "X" * 29))
+    write = scanlog.write_batch
+
+    def refusing_then_away(batch):
+        if any(s.token == "BAD" for s in batch):
+            raise DataError("refused")
+        if any(s.serial == 4 for s in batch):
+            raise OperationalError("server closed the connection")
+        return write(batch)
+
+    monkeypatch.setattr(scanlog, "write_batch", refusing_then_away)
+
+    assert buf.flush() == 3  # 1 written, 2 dropped (its own data), 3 written; then away
+    assert buf.dropped == 1
+    assert [s.serial for s in buf.pending()] == [4, 5]
+    assert sorted(ScanEvent.objects.values_list("stamp_serial", flat=True)) == [1, 3]
+
+    monkeypatch.setattr(scanlog, "write_batch", write)
+    assert buf.flush() == 2
+    assert sorted(ScanEvent.objects.values_list("stamp_serial", flat=True)) == [1, 3, 4, 5]
+
+
 def test_a_nul_in_a_path_or_a_header_is_logged_without_it_and_stalls_nothing(client):
     """PostgreSQL's text columns refuse NUL: `/v/%00…` once failed its whole batch, every round."""
     client.get("/v/%00AB%00", HTTP_USER_AGENT="app\x00/1")
